@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError, notFound } from '../api/errors.js';
+import type { CreateSessionRequest, Session, SessionSummary, UpdateSessionRequest } from '../api/sessions.js';
+import type { RuntimeSettings } from '../config/runtime-settings.js';
+import type { SessionListOptions, SessionPage } from '../store/store.js';
+import type { TieredStore } from '../store/tiered-store.js';
+import { decodeCursor } from '../store/cursor.js';
+import { resolveWorkingDirectory } from './working-directory.js';
+
+/** Session bookkeeping: what the routes call, so that replies and events can hook in here. */
+export class SessionService {
+  constructor(
+    private readonly store: TieredStore,
+    private readonly settings: RuntimeSettings,
+  ) {}
+
+  create(request: CreateSessionRequest): SessionSummary {
+    const workingDirectory = resolveWorkingDirectory(request.working_directory);
+    return this.store.createSessionIn(this.settings.get().auto_save, {
+      id: randomUUID(),
+      name: request.name?.trim() || 'New session',
+      working_directory: workingDirectory,
+      execution_mode: request.execution_mode ?? null,
+      created_at: new Date().toISOString(),
+    });
+  }
+
+  list(options: SessionListOptions): SessionPage {
+    if (options.cursor !== undefined && decodeCursor(options.cursor) === null) {
+      throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
+    }
+    return this.store.listSessions(options);
+  }
+
+  get(id: string): SessionSummary {
+    const session = this.store.getSession(id);
+    if (!session) throw notFound('session', id);
+    return session;
+  }
+
+  getWithMessages(id: string): Session {
+    const session = this.get(id);
+    return { ...session, messages: this.store.listMessages(id, {}).items };
+  }
+
+  update(id: string, request: UpdateSessionRequest): SessionSummary {
+    this.get(id);
+    const changes = {
+      name: request.name?.trim() || undefined,
+      working_directory: request.working_directory === undefined ? undefined : resolveWorkingDirectory(request.working_directory),
+      execution_mode: request.execution_mode,
+    };
+    return this.store.updateSession(id, changes)!;
+  }
+
+  delete(id: string): void {
+    if (!this.store.deleteSession(id)) throw notFound('session', id);
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from '@hono/zod-openapi';
+
+export const Usage = z
+  .object({
+    input_tokens: z.number().int(),
+    output_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+  })
+  .openapi('Usage');
+export type Usage = z.infer<typeof Usage>;
+export const zeroUsage = (): Usage => ({ input_tokens: 0, output_tokens: 0, total_tokens: 0 });
+
+export const TextPart = z.object({ type: z.literal('text'), text: z.string() }).openapi('TextPart');
+export type TextPart = z.infer<typeof TextPart>;
+
+export const ToolCallStatus = z
+  .enum(['pending', 'awaiting_approval', 'running', 'done', 'denied', 'cancelled', 'error'])
+  .openapi('ToolCallStatus');
+export type ToolCallStatus = z.infer<typeof ToolCallStatus>;
+
+export const ToolResultBody = z.object({ content: z.string(), is_error: z.boolean() }).openapi('ToolResultBody');
+export type ToolResultBody = z.infer<typeof ToolResultBody>;
+
+export const ToolCallPart = z
+  .object({
+    type: z.literal('tool_call'),
+    id: z.string(),
+    tool: z.string().openapi({ description: 'Exposed name, `<extension>__<tool>`.' }),
+    arguments: z.record(z.string(), z.unknown()),
+    status: ToolCallStatus,
+    result: ToolResultBody.nullable(),
+  })
+  .openapi('ToolCallPart');
+export type ToolCallPart = z.infer<typeof ToolCallPart>;
+
+export const MessagePart = z.discriminatedUnion('type', [TextPart, ToolCallPart]).openapi('MessagePart');
+export type MessagePart = z.infer<typeof MessagePart>;
+
+export const MessageRole = z.enum(['user', 'assistant']).openapi('MessageRole');
+export type MessageRole = z.infer<typeof MessageRole>;
+
+export const MessageStatus = z
+  .enum(['running', 'complete', 'cancelled', 'interrupted', 'error'])
+  .openapi('MessageStatus', { description: 'interrupted: the server stopped while the reply ran; what was written is kept.' });
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const Message = z
+  .object({
+    id: z.string().openapi({ example: 'msg_01J9Z3V4' }),
+    session_id: z.string(),
+    role: MessageRole,
+    content: z.string().openapi({ description: "The message's text (all text parts joined)." }),
+    parts: z.array(MessagePart),
+    status: MessageStatus,
+    created_at: z.string().openapi({ format: 'date-time' }),
+    usage: Usage.nullable().openapi({ description: 'Tokens the reply used (assistant messages).' }),
+    error: z.object({ error: z.string(), code: z.string() }).nullable(),
+  })
+  .openapi('Message');
+export type Message = z.infer<typeof Message>;
+
+export const SendMessageRequest = z
+  .object({
+    content: z.string().min(1).max(1_000_000),
+    role: z.literal('user').optional().openapi({ description: 'Only user messages can be sent.' }),
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9_.:-]+$/)
+      .optional()
+      .openapi({ description: 'Client-chosen id of the user message; sending the same id again does not start a second reply.' }),
+    queue: z.boolean().optional().openapi({ description: 'Wait for a running reply to finish instead of answering 409 session_busy.' }),
+  })
+  .openapi('SendMessageRequest');
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+export const MessageListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: 'Page size (default: all).' }),
+  cursor: z.string().max(200).optional().openapi({ description: 'The X-Next-Cursor of the previous page.' }),
+});

@@ -1,0 +1,58 @@
+import { z } from '@hono/zod-openapi';
+import { ExecutionMode } from './settings.js';
+import { Message, Usage } from './messages.js';
+
+export const SessionStatus = z.enum(['idle', 'running', 'waiting_approval']).openapi('SessionStatus');
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+const sessionFields = {
+  id: z.string().openapi({ example: '8f7c2a4e-1b2d-4c3e-9f00-5a6b7c8d9e0f' }),
+  name: z.string(),
+  working_directory: z.string(),
+  created_at: z.string().openapi({ format: 'date-time' }),
+  updated_at: z.string().openapi({ format: 'date-time' }),
+  execution_mode: ExecutionMode.nullable().openapi({ description: 'Overrides the server-wide mode for this session; null follows the server setting.' }),
+  status: SessionStatus,
+  persisted: z.boolean().openapi({ description: 'False when the session lives in memory only (created with auto_save off).' }),
+  message_count: z.number().int(),
+  usage: Usage,
+};
+
+/** A session as listed; `GET /api/sessions/{id}` adds its `messages`. */
+export const SessionSummary = z.object(sessionFields).openapi('SessionSummary');
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const Session = z.object({ ...sessionFields, messages: z.array(Message) }).openapi('Session');
+export type Session = z.infer<typeof Session>;
+
+export const CreateSessionRequest = z
+  .object({
+    name: z.string().max(500).optional().openapi({ example: 'My Project' }),
+    working_directory: z.string().min(1).max(4096).optional().openapi({
+      example: '/path/to/project',
+      description: "An existing directory; defaults to the server's current directory.",
+    }),
+    execution_mode: ExecutionMode.nullable().optional(),
+  })
+  .openapi('CreateSessionRequest');
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+export const UpdateSessionRequest = z
+  .strictObject({
+    name: z.string().max(500).optional(),
+    working_directory: z.string().min(1).max(4096).optional(),
+    execution_mode: ExecutionMode.nullable().optional(),
+  })
+  .openapi('UpdateSessionRequest');
+export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
+
+export const SessionListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional().openapi({ description: 'Page size (default 50).' }),
+  cursor: z.string().max(500).optional().openapi({ description: 'The X-Next-Cursor of the previous page.' }),
+  q: z.string().max(500).optional().openapi({ description: 'Case-insensitive search in names and working directories.' }),
+});
+export type SessionListQuery = z.infer<typeof SessionListQuery>;
+
+export const SessionIdParam = z.object({
+  id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' } }),
+});

@@ -1,0 +1,50 @@
+import { LogLevel, readConfigFile, ConfigError } from './config-file.js';
+import { defaultConfigFile, defaultDataDir } from './paths.js';
+import { Settings } from '../api/settings.js';
+import type { ServerOptions } from '../server/start-server.js';
+
+export interface CommandLineFlags {
+  host?: string;
+  port?: string;
+  logLevel?: string;
+  dataDir?: string;
+  config?: string;
+  secretKey?: string;
+}
+
+/** Flags win over the environment, the environment over the config file, that over defaults. */
+export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const configFile = flags.config ?? env.GOOSED_CONFIG ?? defaultConfigFile(env);
+  const file = readConfigFile(configFile);
+  const pick = (flag: string | undefined, envName: string) => flag ?? (env[envName] || undefined);
+
+  const portText = pick(flags.port, 'GOOSED_PORT');
+  const port = portText === undefined ? (file.port ?? 8080) : parsePort(portText);
+  const logLevelText = pick(flags.logLevel, 'GOOSED_LOG_LEVEL') ?? file.log_level ?? 'info';
+  const logLevel = LogLevel.safeParse(logLevelText);
+  if (!logLevel.success) {
+    throw new ConfigError(`invalid log level ${JSON.stringify(logLevelText)}: use one of ${LogLevel.options.join(', ')}`);
+  }
+  const secretKey = pick(flags.secretKey, 'GOOSED_SECRET_KEY') ?? file.secret_key ?? null;
+  if (secretKey !== null && secretKey.length < 16) throw new ConfigError('the secret key must be at least 16 characters long');
+
+  const settings: Partial<Settings> = {};
+  for (const key of Object.keys(Settings.shape) as (keyof Settings)[]) {
+    if (file[key] !== undefined) (settings as Record<string, unknown>)[key] = file[key];
+  }
+  return {
+    host: pick(flags.host, 'GOOSED_HOST') ?? file.host ?? '127.0.0.1',
+    port,
+    logLevel: logLevel.data,
+    dataDir: pick(flags.dataDir, 'GOOSED_DATA_DIR') ?? file.data_dir ?? defaultDataDir(env),
+    configFile,
+    secretKey,
+    settings,
+  };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new ConfigError(`invalid port ${JSON.stringify(text)}: use a number from 0 to 65535 (0 picks a free port)`);
+  return port;
+}

@@ -1,0 +1,34 @@
+import { defaultSettings, type Settings, type SettingsPatch } from '../api/settings.js';
+import { readConfigFile, writeConfigFile } from './config-file.js';
+
+type Listener = (settings: Settings) => void;
+
+/** The run-time settings: read at start, changed by `PATCH /api/config`, saved to the config file. */
+export class RuntimeSettings {
+  private current: Settings;
+  private readonly listeners: Listener[] = [];
+
+  constructor(
+    initial: Partial<Settings>,
+    private readonly configFile: string | null,
+  ) {
+    this.current = { ...defaultSettings, ...initial };
+  }
+
+  get(): Settings {
+    return this.current;
+  }
+
+  /** Applies a validated patch and persists it; the file keeps its other keys. */
+  update(patch: SettingsPatch): Settings {
+    const next = { ...this.current, ...patch };
+    if (this.configFile) writeConfigFile(this.configFile, { ...readConfigFile(this.configFile), ...patch });
+    this.current = next;
+    for (const listener of this.listeners) listener(next);
+    return next;
+  }
+
+  onChange(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+}

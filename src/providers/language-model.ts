@@ -1,0 +1,54 @@
+// Builds an AI SDK language model for one configured provider. Each provider package is imported
+// on first use, so server start-up does not pay for loading five SDKs.
+import type { LanguageModel } from 'ai';
+import { resolveProviderConnection, type ProviderName } from './catalog.js';
+
+/** A model object, never a gateway model id string: callers may rely on `.provider` and `.modelId`. */
+export type ProviderLanguageModel = Exclude<LanguageModel, string>;
+
+export interface LanguageModelConfig {
+  name: ProviderName;
+  model: string;
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+/**
+ * Given key and base URL win over the environment (ANTHROPIC_API_KEY, OLLAMA_HOST, ...), which wins
+ * over the catalog's defaults. Throws ProviderConfigError when a required setting is missing.
+ * Retries are not decided here: the agent passes `maxRetries` to `streamText`.
+ */
+export async function createLanguageModel(
+  config: LanguageModelConfig,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ProviderLanguageModel> {
+  const { apiKey, baseUrl } = resolveProviderConnection(config.name, config, env);
+  switch (config.name) {
+    case 'anthropic': {
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
+      return createAnthropic({ apiKey, baseURL: baseUrl })(config.model);
+    }
+    case 'openai': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
+      // The package's default model speaks the Responses API; goosed speaks chat completions,
+      // which every OpenAI-style gateway also understands.
+      return createOpenAI({ apiKey, baseURL: baseUrl }).chat(config.model);
+    }
+    case 'openai_compatible': {
+      const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+      // includeUsage asks for the final usage chunk (stream_options.include_usage), which
+      // vLLM, LM Studio, OpenRouter and llama.cpp all send.
+      return createOpenAICompatible({ name: 'openai_compatible', apiKey, baseURL: baseUrl, includeUsage: true }).chatModel(config.model);
+    }
+    case 'ollama': {
+      const { createOllama } = await import('ollama-ai-provider-v2');
+      // Ollama itself needs no key; one given is sent as a bearer token for hosted or proxied Ollama.
+      const headers = apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined;
+      return createOllama({ baseURL: baseUrl, headers })(config.model);
+    }
+    case 'google': {
+      const { createGoogleGenerativeAI } = await import('@ai-sdk/google');
+      return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl })(config.model);
+    }
+  }
+}

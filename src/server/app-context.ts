@@ -1,0 +1,21 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { HttpBindings } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type { RuntimeSettings } from '../config/runtime-settings.js';
+import type { TieredStore } from '../store/tiered-store.js';
+import type { SecurityPolicy } from './middleware/security-policy.js';
+import type { SessionService } from '../agent/session-service.js';
+
+/** What every route handler may use; built once in start-server.ts. */
+export interface AppContext {
+  version: string;
+  store: TieredStore;
+  sessions: SessionService;
+  settings: RuntimeSettings;
+  logger: Logger;
+  policy: () => SecurityPolicy;
+  bodyLimitBytes: number;
+}
+
+export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string } };
+export type App = OpenAPIHono<AppEnv>;

@@ -1,0 +1,43 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from '../api/errors.js';
+import type { App, AppContext, AppEnv } from './app-context.js';
+import { accessLog } from './middleware/access-log.js';
+import { originGuard } from './middleware/origin-guard.js';
+import { requireKey } from './middleware/require-key.js';
+import { renderErrors, renderNotFound } from './error-handler.js';
+import { validationHook } from './validation-hook.js';
+import { statusRoutes } from './routes/status-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { configRoutes } from './routes/config-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
+
+/** Paths that answer without the key: health, and pages that hold no data (they ask for the key). */
+const PUBLIC_PATHS = new Set(['/api/status', '/api/docs']);
+
+export function createApp(context: AppContext): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(accessLog({ logger: context.logger }));
+  app.use(originGuard({ policy: context.policy }));
+  app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) }));
+  app.use(
+    bodyLimit({
+      maxSize: context.bodyLimitBytes,
+      onError: () => {
+        throw new ApiError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
+      },
+    }),
+  );
+
+  statusRoutes(app, context);
+  sessionRoutes(app, context);
+  messageRoutes(app, context);
+  configRoutes(app, context);
+  openApiRoutes(app, context.version);
+
+  app.onError(renderErrors({ logger: context.logger }));
+  app.notFound(renderNotFound({ routes: () => app.routes }));
+  return app;
+}

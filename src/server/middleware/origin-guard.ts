@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../../api/errors.js';
+import type { SecurityPolicy } from './security-policy.js';
+
+const ALLOWED_HEADERS = 'Authorization, X-Secret-Key, Content-Type, Idempotency-Key, Last-Event-ID, X-Request-Id';
+const EXPOSED_HEADERS = 'X-Request-Id, X-Next-Cursor, Link';
+const ALLOWED_METHODS = 'GET, POST, PATCH, PUT, DELETE, OPTIONS';
+
+/**
+ * Refuses a Host this server does not answer to (DNS rebinding) and an Origin it does not allow
+ * (a foreign web page), and answers CORS for the configured cross origins only — never `*`.
+ * Requests without an Origin (curl, scripts, other services) pass here; the key guards them.
+ */
+export function originGuard({ policy }: { policy: () => SecurityPolicy }): MiddlewareHandler {
+  return async (c, next) => {
+    const current = policy();
+    const host = c.req.header('host');
+    if (!current.allowsHost(host)) {
+      throw new ApiError(403, 'forbidden_host', `This server does not answer to the host ${JSON.stringify(host ?? '')}; add it to allowed_hosts if it is yours.`);
+    }
+    const origin = c.req.header('origin');
+    if (origin === undefined) return next();
+    if (!current.allowsOrigin(origin, host)) {
+      throw new ApiError(403, 'forbidden_origin', `Requests from the origin ${JSON.stringify(origin)} are not allowed; add it to allowed_origins if you trust it.`);
+    }
+    const crossOrigin = current.isCrossOriginAllowed(origin);
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+      return new Response(null, {
+        status: 204,
+        headers: {
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Methods': ALLOWED_METHODS,
+          'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+          'Access-Control-Max-Age': '600',
+          Vary: 'Origin',
+        },
+      });
+    }
+    await next();
+    if (crossOrigin) {
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+      c.header('Vary', 'Origin');
+    }
+  };
+}

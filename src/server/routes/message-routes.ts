@@ -1,0 +1,30 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Message, MessageListQuery } from '../../api/messages.js';
+import { SessionIdParam } from '../../api/sessions.js';
+import { ApiError } from '../../api/errors.js';
+import { decodeCursor } from '../../store/cursor.js';
+import type { App, AppContext } from '../app-context.js';
+import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
+
+const listMessages = createRoute({
+  method: 'get',
+  path: '/api/sessions/{id}/messages',
+  tags: ['messages'],
+  summary: "A session's messages, oldest first",
+  description: 'A plain array; with `limit`, `X-Next-Cursor` and `Link` headers point to the next page.',
+  request: { params: SessionIdParam, query: MessageListQuery },
+  responses: { 200: jsonContent(z.array(Message), 'The history'), ...errorResponses(400, 404) },
+});
+
+export function messageRoutes(app: App, { sessions, store }: AppContext): void {
+  app.openapi(listMessages, (c) => {
+    const { id } = c.req.valid('param');
+    const query = c.req.valid('query');
+    sessions.get(id);
+    if (query.cursor !== undefined && decodeCursor(query.cursor) === null) {
+      throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
+    }
+    const page = store.listMessages(id, query);
+    return c.json(page.items, 200, pageHeaders(`/api/sessions/${id}/messages`, query, page.nextCursor));
+  });
+}

@@ -1,0 +1,79 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  CreateSessionRequest,
+  Session,
+  SessionIdParam,
+  SessionListQuery,
+  SessionSummary,
+  UpdateSessionRequest,
+} from '../../api/sessions.js';
+import type { App, AppContext } from '../app-context.js';
+import { errorResponses, jsonBody, jsonContent, pageHeaders } from './route-helpers.js';
+
+const DEFAULT_PAGE = 50;
+
+const listSessions = createRoute({
+  method: 'get',
+  path: '/api/sessions',
+  tags: ['sessions'],
+  summary: 'List sessions, most recently updated first',
+  description: 'A plain array. When more exist, `X-Next-Cursor` and a `Link: <...>; rel="next"` header point to the next page.',
+  request: { query: SessionListQuery },
+  responses: { 200: jsonContent(z.array(SessionSummary), 'One page of sessions'), ...errorResponses(400) },
+});
+
+const createSession = createRoute({
+  method: 'post',
+  path: '/api/sessions',
+  tags: ['sessions'],
+  summary: 'Create a session',
+  request: { body: jsonBody(CreateSessionRequest) },
+  responses: { 201: jsonContent(Session, 'Created'), ...errorResponses(400, 413, 415) },
+});
+
+const getSession = createRoute({
+  method: 'get',
+  path: '/api/sessions/{id}',
+  tags: ['sessions'],
+  summary: 'A session with its messages',
+  request: { params: SessionIdParam },
+  responses: { 200: jsonContent(Session, 'The session'), ...errorResponses(404) },
+});
+
+const updateSession = createRoute({
+  method: 'patch',
+  path: '/api/sessions/{id}',
+  tags: ['sessions'],
+  summary: 'Rename a session, or change its working directory or execution mode',
+  request: { params: SessionIdParam, body: jsonBody(UpdateSessionRequest) },
+  responses: { 200: jsonContent(SessionSummary, 'The session after the change'), ...errorResponses(400, 404, 413, 415) },
+});
+
+const deleteSession = createRoute({
+  method: 'delete',
+  path: '/api/sessions/{id}',
+  tags: ['sessions'],
+  summary: 'Delete a session (cancelling its running reply)',
+  request: { params: SessionIdParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(404) },
+});
+
+export function sessionRoutes(app: App, { sessions }: AppContext): void {
+  app.openapi(listSessions, (c) => {
+    const query = c.req.valid('query');
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const page = sessions.list({ limit, cursor: query.cursor, q: query.q });
+    return c.json(page.items, 200, pageHeaders('/api/sessions', { ...query, limit }, page.nextCursor));
+  });
+
+  app.openapi(createSession, (c) => c.json({ ...sessions.create(c.req.valid('json')), messages: [] }, 201));
+
+  app.openapi(getSession, (c) => c.json(sessions.getWithMessages(c.req.valid('param').id), 200));
+
+  app.openapi(updateSession, (c) => c.json(sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
+
+  app.openapi(deleteSession, (c) => {
+    sessions.delete(c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+}

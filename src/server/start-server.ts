@@ -1,0 +1,105 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Settings } from '../api/settings.js';
+import type { LogLevel } from '../config/config-file.js';
+import { RuntimeSettings } from '../config/runtime-settings.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { TieredStore } from '../store/tiered-store.js';
+import { createApp } from './app.js';
+import { buildContext } from './build-context.js';
+import type { AppContext } from './app-context.js';
+import { createLogger } from './logger.js';
+import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  dataDir: string;
+  /** Where PATCH /api/config saves settings; null keeps changes in memory. */
+  configFile: string | null;
+  secretKey: string | null;
+  settings: Partial<Settings>;
+  bodyLimitBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The key in force: configured, or generated because the address is not loopback. */
+  secretKey: string | null;
+  keyWasGenerated: boolean;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = createLogger(options.logLevel);
+  // A server reachable from other machines never runs without a key (DESIGN section 7).
+  const keyWasGenerated = !options.secretKey && !isLoopbackHost(options.host);
+  const secretKey = options.secretKey ?? (keyWasGenerated ? randomBytes(32).toString('base64url') : null);
+
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const databaseFile = join(options.dataDir, 'goosed.db');
+  // Created owner-only before SQLite opens it: it holds provider keys.
+  closeSync(openSync(databaseFile, 'a', 0o600));
+  const store = new TieredStore(new SqliteStore(databaseFile));
+
+  const settings = new RuntimeSettings(options.settings, options.configFile);
+  const buildPolicy = (current: Settings) =>
+    new SecurityPolicy({ host: options.host, secretKey, allowedHosts: current.allowed_hosts, allowedOrigins: current.allowed_origins });
+  let policy = buildPolicy(settings.get());
+  settings.onChange((current) => (policy = buildPolicy(current)));
+
+  const context = buildContext({ store, settings, logger, policy: () => policy, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
+  const app = createApp(context);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: options.host }) as Server;
+  try {
+    await listen(server, options.port, options.host);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  logger.info({ host: options.host, port, data_dir: options.dataDir, auth: secretKey !== null }, 'started');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Streams (SSE, WebSocket) would hold close() open forever.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      store.close();
+      logger.info('stopped');
+      logger.flush();
+    })());
+
+  return { url: `http://${urlHost}:${port}`, port, secretKey, keyWasGenerated, context, close };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const reason = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      reject(new Error(`cannot listen on ${host}:${port}: ${reason}`));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}

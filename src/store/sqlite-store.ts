@@ -1,0 +1,269 @@
+import Database from 'better-sqlite3';
+import type { Message, Usage } from '../api/messages.js';
+import type { SessionSummary } from '../api/sessions.js';
+import type { SessionEvent } from '../api/events.js';
+import { migrate } from './migrations.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+
+type SessionRow = {
+  id: string;
+  name: string;
+  working_directory: string;
+  execution_mode: SessionSummary['execution_mode'];
+  status: SessionSummary['status'];
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+  input_tokens: number;
+  output_tokens: number;
+};
+
+type MessageRow = {
+  session_id: string;
+  position: number;
+  id: string;
+  role: Message['role'];
+  content: string;
+  parts: string;
+  status: Message['status'];
+  created_at: string;
+  usage: string | null;
+  error: string | null;
+};
+
+const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
+const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error';
+
+/** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
+export class SqliteStore implements Store {
+  readonly persistent: boolean;
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(filename: string) {
+    this.persistent = filename !== ':memory:';
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit survives a process crash; only an OS crash may lose the last ones.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.statements = {
+      insertSession: db.prepare(
+        `INSERT INTO sessions (id, name, working_directory, execution_mode, created_at, updated_at)
+         VALUES (@id, @name, @working_directory, @execution_mode, @created_at, @created_at)`,
+      ),
+      getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
+      busySessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE status != 'idle'`),
+      touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?'),
+      countMessage: db.prepare('UPDATE sessions SET message_count = message_count + 1, updated_at = ? WHERE id = ?'),
+      addUsage: db.prepare('UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?'),
+      nextPosition: db.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS position FROM messages WHERE session_id = ?').pluck(),
+      insertMessage: db.prepare(
+        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error)
+         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error)`,
+      ),
+      saveMessage: db.prepare(
+        `UPDATE messages SET content = @content, parts = @parts, status = @status, usage = @usage, error = @error
+         WHERE session_id = @session_id AND id = @id`,
+      ),
+      getMessage: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND id = ?`),
+      messageByClientId: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND client_id = ?`),
+      listMessages: db.prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
+      ),
+      appendEvent: db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)'),
+      listEvents: db.prepare('SELECT body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
+      getReserved: db.prepare('SELECT seq_reserved FROM sessions WHERE id = ?').pluck(),
+      setReserved: db.prepare('UPDATE sessions SET seq_reserved = ? WHERE id = ?'),
+      getValue: db.prepare('SELECT value FROM kv WHERE key = ?').pluck(),
+      setValue: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      deleteValue: db.prepare('DELETE FROM kv WHERE key = ?'),
+    };
+  }
+
+  createSession(session: NewSession): SessionSummary {
+    this.statements.insertSession.run(session);
+    return this.getSession(session.id)!;
+  }
+
+  getSession(id: string): SessionSummary | null {
+    const row = this.statements.getSession.get(id) as SessionRow | undefined;
+    return row ? this.toSession(row) : null;
+  }
+
+  listSessions({ limit, cursor, q }: SessionListOptions): SessionPage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q) {
+      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push("(name LIKE ? ESCAPE '\\' OR working_directory LIKE ? ESCAPE '\\')");
+      params.push(pattern, pattern);
+    }
+    const after = cursor ? decodeCursor(cursor) : null;
+    if (after) {
+      where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
+      params.push(after[0], after[0], after[1]);
+    }
+    const sql = `SELECT ${SESSION_COLUMNS} FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY updated_at DESC, id DESC LIMIT ?`;
+    // better-sqlite3 caches nothing itself; the few shapes this builds are cached here.
+    const rows = this.prepareCached(sql).all(...params, limit + 1) as SessionRow[];
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map((row) => this.toSession(row));
+    const last = items[items.length - 1];
+    return { items, nextCursor: more && last ? encodeCursor([last.updated_at, last.id]) : null };
+  }
+
+  updateSession(id: string, changes: SessionChanges): SessionSummary | null {
+    const columns = Object.keys(changes).filter((key) => (changes as Record<string, unknown>)[key] !== undefined);
+    if (columns.length > 0) {
+      const set = columns.map((column) => `${column} = @${column}`).join(', ');
+      const touch = columns.some((column) => column !== 'status') ? ', updated_at = @updated_at' : '';
+      this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...changes, id, updated_at: new Date().toISOString() });
+    }
+    return this.getSession(id);
+  }
+
+  deleteSession(id: string): boolean {
+    return this.statements.deleteSession.run(id).changes > 0;
+  }
+
+  listBusySessions(): SessionSummary[] {
+    return (this.statements.busySessions.all() as SessionRow[]).map((row) => this.toSession(row));
+  }
+
+  addMessage(message: NewMessage): void {
+    this.db.transaction(() => {
+      const position = this.statements.nextPosition.get(message.session_id) as number;
+      this.statements.insertMessage.run(this.toMessageRow(message, position, message.client_id));
+      this.statements.countMessage.run(message.created_at, message.session_id);
+    })();
+  }
+
+  saveMessage(message: Message): void {
+    this.statements.saveMessage.run(this.toMessageRow(message, 0, null));
+  }
+
+  getMessage(sessionId: string, messageId: string): Message | null {
+    const row = this.statements.getMessage.get(sessionId, messageId) as MessageRow | undefined;
+    return row ? this.toMessage(row) : null;
+  }
+
+  findMessageByClientId(sessionId: string, clientId: string): Message | null {
+    const row = this.statements.messageByClientId.get(sessionId, clientId) as MessageRow | undefined;
+    return row ? this.toMessage(row) : null;
+  }
+
+  listMessages(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }): MessagePage {
+    const after = cursor ? Number(decodeCursor(cursor)?.[0] ?? NaN) : 0;
+    const position = Number.isFinite(after) ? after : 0;
+    const max = limit ?? -1; // -1: no limit in SQLite
+    const rows = this.statements.listMessages.all(sessionId, position, limit ? limit + 1 : max) as MessageRow[];
+    const more = limit !== undefined && rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeCursor([String(last.position)]) : null };
+  }
+
+  addUsage(sessionId: string, usage: Usage): void {
+    this.statements.addUsage.run(usage.input_tokens, usage.output_tokens, sessionId);
+  }
+
+  appendEvent(event: SessionEvent): void {
+    this.statements.appendEvent.run(event.session_id, event.seq, JSON.stringify(event));
+  }
+
+  listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[] {
+    return (this.statements.listEvents.all(sessionId, afterSeq, limit) as string[]).map((body) => JSON.parse(body) as SessionEvent);
+  }
+
+  reserveSeq(sessionId: string, block: number): { floor: number; ceiling: number } {
+    return this.db.transaction(() => {
+      const floor = (this.statements.getReserved.get(sessionId) as number | undefined) ?? 0;
+      this.statements.setReserved.run(floor + block, sessionId);
+      return { floor, ceiling: floor + block };
+    })();
+  }
+
+  getValue(key: string): string | null {
+    return (this.statements.getValue.get(key) as string | undefined) ?? null;
+  }
+
+  setValue(key: string, value: string | null): void {
+    if (value === null) this.statements.deleteValue.run(key);
+    else this.statements.setValue.run(key, value);
+  }
+
+  /** Runs `work` in one transaction (used by callers that must write several things atomically). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private readonly cache = new Map<string, Database.Statement>();
+  private prepareCached(sql: string): Database.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private toSession(row: SessionRow): SessionSummary {
+    return {
+      id: row.id,
+      name: row.name,
+      working_directory: row.working_directory,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      execution_mode: row.execution_mode,
+      status: row.status,
+      persisted: this.persistent,
+      message_count: row.message_count,
+      usage: { input_tokens: row.input_tokens, output_tokens: row.output_tokens, total_tokens: row.input_tokens + row.output_tokens },
+    };
+  }
+
+  private toMessage(row: MessageRow): Message {
+    return {
+      id: row.id,
+      session_id: row.session_id,
+      role: row.role,
+      content: row.content,
+      parts: JSON.parse(row.parts),
+      status: row.status,
+      created_at: row.created_at,
+      usage: row.usage ? JSON.parse(row.usage) : null,
+      error: row.error ? JSON.parse(row.error) : null,
+    };
+  }
+
+  private toMessageRow(message: Message, position: number, clientId: string | null): MessageRow & { client_id: string | null } {
+    return {
+      session_id: message.session_id,
+      position,
+      id: message.id,
+      client_id: clientId,
+      role: message.role,
+      content: message.content,
+      parts: JSON.stringify(message.parts),
+      status: message.status,
+      created_at: message.created_at,
+      usage: message.usage ? JSON.stringify(message.usage) : null,
+      error: message.error ? JSON.stringify(message.error) : null,
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import type { Message, Usage } from '../api/messages.js';
+import type { SessionEvent } from '../api/events.js';
+import type { SessionSummary } from '../api/sessions.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import { encodeCursor } from './cursor.js';
+
+/**
+ * The disk store plus an in-memory one for sessions created while `auto_save` is off: each
+ * session-scoped call goes to the store that owns the session; lists merge both.
+ */
+export class TieredStore implements Store {
+  readonly persistent = true;
+  private readonly memory = new SqliteStore(':memory:');
+  private readonly memoryIds = new Set<string>();
+
+  constructor(readonly disk: SqliteStore) {}
+
+  /** Where a new session goes, decided by the `auto_save` setting at creation time. */
+  createSessionIn(persist: boolean, session: NewSession): SessionSummary {
+    if (persist) return this.disk.createSession(session);
+    this.memoryIds.add(session.id);
+    return this.memory.createSession(session);
+  }
+
+  createSession(session: NewSession): SessionSummary {
+    return this.disk.createSession(session);
+  }
+
+  private owner(sessionId: string): SqliteStore {
+    return this.memoryIds.has(sessionId) ? this.memory : this.disk;
+  }
+
+  getSession(id: string) {
+    return this.owner(id).getSession(id);
+  }
+
+  listSessions(options: SessionListOptions): SessionPage {
+    if (this.memoryIds.size === 0) return this.disk.listSessions(options);
+    const disk = this.disk.listSessions(options);
+    const memory = this.memory.listSessions(options);
+    // Both pages are sorted by (updated_at, id) descending after the same cursor: merge, cut.
+    const merged = [...disk.items, ...memory.items].sort((a, b) =>
+      a.updated_at === b.updated_at ? (a.id < b.id ? 1 : -1) : a.updated_at < b.updated_at ? 1 : -1,
+    );
+    const more = merged.length > options.limit || disk.nextCursor !== null || memory.nextCursor !== null;
+    const items = merged.slice(0, options.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: more && last ? encodeCursor([last.updated_at, last.id]) : null };
+  }
+
+  updateSession(id: string, changes: SessionChanges) {
+    return this.owner(id).updateSession(id, changes);
+  }
+
+  deleteSession(id: string): boolean {
+    const deleted = this.owner(id).deleteSession(id);
+    this.memoryIds.delete(id);
+    return deleted;
+  }
+
+  listBusySessions(): SessionSummary[] {
+    return this.disk.listBusySessions();
+  }
+
+  addMessage(message: NewMessage): void {
+    this.owner(message.session_id).addMessage(message);
+  }
+
+  saveMessage(message: Message): void {
+    this.owner(message.session_id).saveMessage(message);
+  }
+
+  getMessage(sessionId: string, messageId: string) {
+    return this.owner(sessionId).getMessage(sessionId, messageId);
+  }
+
+  findMessageByClientId(sessionId: string, clientId: string) {
+    return this.owner(sessionId).findMessageByClientId(sessionId, clientId);
+  }
+
+  listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage {
+    return this.owner(sessionId).listMessages(sessionId, options);
+  }
+
+  addUsage(sessionId: string, usage: Usage): void {
+    this.owner(sessionId).addUsage(sessionId, usage);
+  }
+
+  appendEvent(event: SessionEvent): void {
+    this.owner(event.session_id).appendEvent(event);
+  }
+
+  listEvents(sessionId: string, afterSeq: number, limit: number) {
+    return this.owner(sessionId).listEvents(sessionId, afterSeq, limit);
+  }
+
+  reserveSeq(sessionId: string, block: number) {
+    return this.owner(sessionId).reserveSeq(sessionId, block);
+  }
+
+  getValue(key: string) {
+    return this.disk.getValue(key);
+  }
+
+  setValue(key: string, value: string | null): void {
+    this.disk.setValue(key, value);
+  }
+
+  close(): void {
+    this.memory.close();
+    this.disk.close();
+  }
+}

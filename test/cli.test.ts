@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runGoosed, spawnGoosed, temporaryDirectory } from './support/goosed.js';
+
+function dirs() {
+  const dir = temporaryDirectory();
+  return { dir, args: ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')] };
+}
+
+async function expectFailure(args: string[], pattern: RegExp, env: NodeJS.ProcessEnv = {}) {
+  const run = runGoosed(args, env);
+  const code = await run.exited;
+  expect(code).not.toBe(0);
+  const lines = run.stderr().trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('the goosed command', () => {
+  it('prints where it listens, answers, and exits 0 on SIGTERM', async () => {
+    const { args } = dirs();
+    const goosed = await spawnGoosed(args);
+    expect(goosed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const status = await fetch(`${goosed.url}/api/status`);
+    expect(await status.json()).toMatchObject({ status: 'ok' });
+    goosed.child.kill('SIGTERM');
+    expect(await goosed.exited).toBe(0);
+  });
+
+  it('refuses a bad flag, a bad port, a bad log level, each with one line and a non-zero exit', async () => {
+    await expectFailure(['--no-such-flag'], /unknown option/);
+    await expectFailure(['--port', 'eighty'], /invalid port/);
+    await expectFailure(['--port', '70000'], /invalid port/);
+    await expectFailure(['--log-level', 'loud', '--port', '0'], /invalid log level/);
+  });
+
+  it('refuses a port in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { dir } = dirs();
+      await expectFailure(['--port', String(port), '--data-dir', join(dir, 'data'), '--config', join(dir, 'c.yaml')], /already in use/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses an invalid or unreadable config file', async () => {
+    const { dir } = dirs();
+    const invalid = join(dir, 'invalid.yaml');
+    writeFileSync(invalid, 'execution_mode: yolo\n');
+    await expectFailure(['--config', invalid, '--port', '0'], /invalid at execution_mode/);
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'port: [1, 2\n');
+    await expectFailure(['--config', broken, '--port', '0'], /not valid YAML/);
+    const unknown = join(dir, 'unknown.yaml');
+    writeFileSync(unknown, 'turbo: true\n');
+    await expectFailure(['--config', unknown, '--port', '0'], /turbo/);
+    if (process.getuid?.() !== 0) {
+      const unreadable = join(dir, 'unreadable.yaml');
+      writeFileSync(unreadable, 'port: 0\n');
+      chmodSync(unreadable, 0);
+      await expectFailure(['--config', unreadable], /cannot read config file/);
+    }
+    await expectFailure(['--config', dir, '--port', '0'], /cannot read config file/);
+  });
+
+  it('takes settings from the environment, and flags over the environment', async () => {
+    const { dir } = dirs();
+    const goosed = await spawnGoosed(['--port', '0'], { GOOSED_DATA_DIR: join(dir, 'd'), GOOSED_CONFIG: join(dir, 'c.yaml'), GOOSED_PORT: '1', GOOSED_SECRET_KEY: 'from-the-environment-123' });
+    try {
+      expect((await fetch(`${goosed.url}/api/sessions`)).status).toBe(401);
+      expect((await fetch(`${goosed.url}/api/sessions`, { headers: { 'x-secret-key': 'from-the-environment-123' } })).status).toBe(200);
+    } finally {
+      goosed.child.kill('SIGTERM');
+      await goosed.exited;
+    }
+  });
+
+  it('keeps settings and sessions across a restart through the config file and data directory', async () => {
+    const { args } = dirs();
+    const first = await spawnGoosed(args);
+    await fetch(`${first.url}/api/config`, { method: 'PATCH', body: JSON.stringify({ execution_mode: 'chat', max_turns: 3 }), headers: { 'content-type': 'application/json' } });
+    const session = await (await fetch(`${first.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name: 'kept' }), headers: { 'content-type': 'application/json' } })).json();
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = await spawnGoosed(args);
+    try {
+      expect(await (await fetch(`${second.url}/api/config`)).json()).toMatchObject({ execution_mode: 'chat', max_turns: 3 });
+      expect(await (await fetch(`${second.url}/api/sessions/${session.id}`)).json()).toMatchObject({ name: 'kept' });
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
+  it("starts the seed's `goosed --host 0.0.0.0` safely: a generated key, printed once, required", async () => {
+    const { args } = dirs();
+    const goosed = await spawnGoosed(['--host', '0.0.0.0', ...args]);
+    try {
+      const key = /^\s+(\S{40,})$/m.exec(goosed.stdout())![1];
+      const local = goosed.url.replace('0.0.0.0', '127.0.0.1');
+      expect((await fetch(`${local}/api/status`)).status).toBe(200);
+      expect((await fetch(`${local}/api/sessions`)).status).toBe(401);
+      expect((await fetch(`${local}/api/sessions`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+      expect(goosed.stdout().split(key).length - 1).toBe(2); // the key line and the URL, nothing else
+    } finally {
+      goosed.child.kill('SIGTERM');
+      await goosed.exited;
+    }
+  });
+});

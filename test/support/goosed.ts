@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Settings } from '../../src/api/settings.js';
+import { startServer, type RunningServer } from '../../src/server/start-server.js';
+
+export function temporaryDirectory(prefix = 'goosed-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  configFile: string;
+  server: RunningServer;
+  /** fetch against the server, with the key when one is set, JSON body helpers. */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  secretKey?: string;
+  settings?: Partial<Settings>;
+  dataDir?: string;
+  configFile?: string;
+  host?: string;
+  bodyLimitBytes?: number;
+}
+
+/** A real goosed on a loopback port, in this process, with its own data directory. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? temporaryDirectory();
+  const configFile = options.configFile ?? join(dataDir, 'config.yaml');
+  const server = await startServer({
+    host: options.host ?? '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    dataDir,
+    configFile,
+    secretKey: options.secretKey ?? null,
+    settings: options.settings ?? {},
+    bodyLimitBytes: options.bodyLimitBytes,
+  });
+  const url = server.url.replace('0.0.0.0', '127.0.0.1');
+  return {
+    url,
+    dataDir,
+    configFile,
+    server,
+    request: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (server.secretKey && !headers.has('authorization') && !headers.has('x-secret-key')) headers.set('authorization', `Bearer ${server.secretKey}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        body = JSON.stringify(init.json);
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      }
+      return fetch(url + path, { ...init, headers, body });
+    },
+    close: () => server.close(),
+  };
+}
+
+export function removeDirectory(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+export interface GoosedProcess {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
+
+/** Runs the real `goosed` command (through tsx) as a child process. */
+export function runGoosed(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, GOOSED_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Starts `goosed` and waits for its `listening on` line. */
+export async function spawnGoosed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<GoosedProcess> {
+  const run = runGoosed(args, env);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`goosed did not start: ${run.stderr()}`)), 20_000);
+    const check = () => {
+      const match = /goosed listening on (http:\/\/\S+)/.exec(run.stdout());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    run.child.stdout!.on('data', check);
+    run.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`goosed exited with ${code}: ${run.stderr()}`));
+    });
+  });
+  return { ...run, url };
+}
