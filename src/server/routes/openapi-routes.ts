@@ -1,5 +1,5 @@
 import type { App } from '../app-context.js';
-import { renderDocsPage } from '../docs-page.js';
+import { DOCS_PAGE_CSP, renderDocsPage } from '../docs-page.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -25,6 +25,6 @@ export function openApiRoutes(app: App, version: string): void {
   });
   app.get('/api/docs', (c) => {
     docsPage ??= renderDocsPage({ title: 'goosed API', specUrl: '/api/openapi.json' });
-    return c.html(docsPage);
+    return c.html(docsPage, 200, { 'Content-Security-Policy': DOCS_PAGE_CSP });
   });
 }
