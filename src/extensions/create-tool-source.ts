@@ -1,0 +1,40 @@
+// Builds the ToolSource for one configured extension. MCP code (and the SDK) is not imported here:
+// mcp-extension.ts loads it on first use, so creating extensions at start-up spawns and loads nothing.
+import { z } from 'zod';
+import { createDeveloperExtension } from './developer/index.js';
+import { createMcpExtension, type McpExtensionConfig } from './mcp-extension.js';
+import type { ToolSource } from './tool.js';
+
+export interface ExtensionDefinition {
+  name: string;
+  type: 'builtin' | 'stdio' | 'streamable_http';
+  config: Record<string, unknown>;
+}
+
+/** An unknown built-in or an invalid config: the person who configured it can fix it. */
+export class ExtensionConfigError extends Error {
+  readonly code = 'invalid_extension_config';
+  override name = 'ExtensionConfigError';
+}
+
+const builtinExtensions: Record<string, (config: Record<string, unknown>) => ToolSource> = {
+  developer: (config) => createDeveloperExtension(config),
+};
+
+/** Checks the config here, at the edge: throws ExtensionConfigError; never starts anything. */
+export function createToolSource(extension: ExtensionDefinition): ToolSource {
+  try {
+    if (extension.type !== 'builtin') {
+      return createMcpExtension(extension.name, { ...extension.config, type: extension.type } as McpExtensionConfig);
+    }
+    const create = builtinExtensions[extension.name];
+    if (!create) {
+      const known = Object.keys(builtinExtensions).join(', ');
+      throw new ExtensionConfigError(`Unknown built-in extension "${extension.name}". Built-in extensions: ${known}.`);
+    }
+    return create(extension.config);
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    throw new ExtensionConfigError(`Invalid config for extension "${extension.name}":\n${z.prettifyError(error)}`);
+  }
+}

@@ -1,0 +1,102 @@
+// Runs one shell command as the leader of its own process group, so that a timeout or a cancel can
+// stop everything the command started, not only the shell.
+import { spawn } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import { CappedOutput } from './capped-output.js';
+import { terminateProcessGroup, trackProcessGroup } from '../process-group.js';
+
+export interface RunCommandOptions {
+  cwd: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  maxOutputBytes: number;
+  /** Between SIGTERM and SIGKILL when the command has to be stopped. */
+  killGraceMs: number;
+}
+
+export interface CommandOutcome {
+  /** stdout and stderr in arrival order, capped. */
+  output: string;
+  exitCode: number | null;
+  /** The signal that ended the command, when it did not exit by itself. */
+  exitSignal: NodeJS.Signals | null;
+  stoppedBecause: 'timeout' | 'cancelled' | null;
+  /** Set when the shell could not be started at all. */
+  spawnError?: string;
+}
+
+/** After the shell exits, how long background jobs that inherited its stdout may keep us reading. */
+const DRAIN_AFTER_EXIT_MS = 200;
+/** setTimeout fires at once for delays beyond 2^31-1 ms, so longer timeouts are clamped. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+let shellPath: Promise<string> | undefined;
+
+/** bash when it is on PATH (the model writes bash), else the POSIX sh every system has. */
+function findShell(): Promise<string> {
+  shellPath ??= (async () => {
+    for (const directory of (process.env.PATH ?? '').split(path.delimiter)) {
+      if (!directory) continue;
+      const candidate = path.join(directory, 'bash');
+      try {
+        await access(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here; keep looking
+      }
+    }
+    return '/bin/sh';
+  })();
+  return shellPath;
+}
+
+export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandOutcome> {
+  if (options.signal.aborted) {
+    return { output: '', exitCode: null, exitSignal: null, stoppedBecause: 'cancelled' };
+  }
+  const output = new CappedOutput(options.maxOutputBytes);
+  const child = spawn(await findShell(), ['-c', command], {
+    cwd: options.cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => output.append(chunk));
+  child.stderr.on('data', (chunk: Buffer) => output.append(chunk));
+  const forgetGroup = child.pid === undefined ? () => {} : trackProcessGroup(child.pid);
+
+  let stoppedBecause: CommandOutcome['stoppedBecause'] = null;
+  let stopping: Promise<void> = Promise.resolve();
+  const stop = (reason: 'timeout' | 'cancelled') => {
+    if (stoppedBecause !== null || child.pid === undefined) return;
+    stoppedBecause = reason;
+    stopping = terminateProcessGroup(child.pid, options.killGraceMs);
+  };
+  const timer = setTimeout(() => stop('timeout'), Math.min(options.timeoutMs, MAX_TIMER_MS));
+  const onAbort = () => stop('cancelled');
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const cleanUp = () => {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onAbort);
+    forgetGroup();
+  };
+
+  const closed = new Promise((done) => child.once('close', done));
+  return new Promise((resolve) => {
+    child.once('error', (error) => {
+      cleanUp();
+      resolve({ output: output.toString(), exitCode: null, exitSignal: null, stoppedBecause, spawnError: error.message });
+    });
+    child.once('exit', async (exitCode, exitSignal) => {
+      clearTimeout(timer);
+      // When we are stopping the group, wait until all of it is dead before answering.
+      await stopping;
+      await Promise.race([closed, new Promise((done) => setTimeout(done, DRAIN_AFTER_EXIT_MS))]);
+      // A job the command left running in the background keeps the pipes open; stop reading them.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      cleanUp();
+      resolve({ output: output.toString(), exitCode, exitSignal, stoppedBecause });
+    });
+  });
+}

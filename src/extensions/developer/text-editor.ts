@@ -1,0 +1,164 @@
+// The text editor tools: view, create, str_replace, insert, undo. Every path goes through
+// resolvePathInside (real path, then containment) before anything touches the disk.
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { defineTool, textResult, ToolInputError, type BuiltinTool } from './builtin-tool.js';
+import type { EditHistory } from './edit-history.js';
+import { resolvePathInside } from './file-paths.js';
+import { lineNumberAt, listDirectory, numberLines, readTextFile, readTextFileIfExists, snippetAround, splitLines } from './text-file.js';
+
+const PathArgument = z
+  .string()
+  .describe('Path of the file, absolute or relative to the working directory. It must be inside the working directory.');
+
+export function createTextEditorTools(history: EditHistory): BuiltinTool[] {
+  const view = defineTool({
+    name: 'view',
+    readOnly: true,
+    description: [
+      'Show a text file with numbered lines, or list the entries of a directory.',
+      '- Use view_range to read part of a long file: [start, end], 1-based and inclusive; end -1 means to the end of the file.',
+      '- Line numbers are for your reference only: they are not part of the file. Do not include them in old_str.',
+      '- Always view a file before editing it, so that old_str can be copied exactly.',
+    ].join('\n'),
+    input: z.object({
+      path: PathArgument,
+      view_range: z
+        .array(z.number().int())
+        .length(2)
+        .optional()
+        .describe('[start_line, end_line], 1-based and inclusive; end_line -1 reads to the end.'),
+    }),
+    async run(input, context) {
+      const filePath = await resolvePathInside(context.workingDirectory, input.path);
+      const info = await stat(filePath).catch(() => null);
+      if (info?.isDirectory()) return textResult(await listDirectory(filePath));
+      const lines = splitLines(await readTextFile(filePath));
+      if (lines.length === 0) return textResult(`${filePath} is empty.`);
+      const [start, end] = checkViewRange(input.view_range, lines.length);
+      const header = start === 1 && end === lines.length ? `${filePath} (${lines.length} lines):` : `${filePath}, lines ${start}-${end} of ${lines.length}:`;
+      return textResult(`${header}\n${numberLines(lines.slice(start - 1, end), start)}`);
+    },
+  });
+
+  const create = defineTool({
+    name: 'create',
+    readOnly: false,
+    description: [
+      'Create a file with the given content, creating missing parent directories.',
+      '- An existing file is overwritten completely (undo can restore it). To change part of a file, use str_replace or insert instead.',
+    ].join('\n'),
+    input: z.object({ path: PathArgument, file_text: z.string().describe('The complete content of the file.') }),
+    async run(input, context) {
+      const filePath = await resolvePathInside(context.workingDirectory, input.path);
+      const previous = await readTextFileIfExists(filePath);
+      await mkdir(path.dirname(filePath), { recursive: true });
+      await writeFile(filePath, input.file_text);
+      history.record(filePath, previous);
+      const lineCount = splitLines(input.file_text).length;
+      return textResult(previous === null ? `Created ${filePath} (${lineCount} lines).` : `Overwrote ${filePath} (${lineCount} lines); undo restores the previous content.`);
+    },
+  });
+
+  const strReplace = defineTool({
+    name: 'str_replace',
+    readOnly: false,
+    description: [
+      'Replace one exact occurrence of old_str with new_str in a file.',
+      '- old_str must match EXACTLY ONCE, character for character, including whitespace and indentation. If it matches zero or several times, nothing is changed: view the file and include more surrounding lines to make it unique.',
+      '- new_str may be empty to delete old_str.',
+    ].join('\n'),
+    input: z.object({
+      path: PathArgument,
+      old_str: z.string().min(1).describe('The exact text to replace; must occur exactly once in the file.'),
+      new_str: z.string().describe('The replacement text.'),
+    }),
+    async run(input, context) {
+      const filePath = await resolvePathInside(context.workingDirectory, input.path);
+      const text = await readTextFile(filePath);
+      const occurrences = countOccurrences(text, input.old_str);
+      if (occurrences === 0) {
+        throw new ToolInputError(`No change made: old_str was not found in ${filePath}. It must match exactly, including whitespace and indentation; view the file to copy the text.`);
+      }
+      if (occurrences > 1) {
+        throw new ToolInputError(`No change made: old_str matches ${occurrences} times in ${filePath}. Include more surrounding lines so that it matches exactly once.`);
+      }
+      const offset = text.indexOf(input.old_str);
+      // Spliced by hand: String.replace would interpret `$&` and friends inside new_str.
+      const updated = text.slice(0, offset) + input.new_str + text.slice(offset + input.old_str.length);
+      await writeFile(filePath, updated);
+      history.record(filePath, text);
+      const firstLine = lineNumberAt(updated, offset);
+      const lastLine = firstLine + Math.max(0, splitLines(input.new_str).length - 1);
+      return textResult(`Edited ${filePath}. The changed region now reads:\n${snippetAround(updated, firstLine, lastLine)}`);
+    },
+  });
+
+  const insert = defineTool({
+    name: 'insert',
+    readOnly: false,
+    description: 'Insert text after a given line of a file (insert_line 0 inserts at the top). The file must already exist; use create for a new file.',
+    input: z.object({
+      path: PathArgument,
+      insert_line: z.number().int().min(0).describe('Insert after this 1-based line number; 0 inserts before the first line.'),
+      new_str: z.string().describe('The text to insert; it becomes one or more whole lines.'),
+    }),
+    async run(input, context) {
+      const filePath = await resolvePathInside(context.workingDirectory, input.path);
+      const text = await readTextFile(filePath);
+      const lines = splitLines(text);
+      if (input.insert_line > lines.length) {
+        throw new ToolInputError(`insert_line ${input.insert_line} is past the end of ${filePath}, which has ${lines.length} lines (use 0 to ${lines.length}).`);
+      }
+      const inserted = splitLines(input.new_str);
+      if (inserted.length === 0) inserted.push('');
+      const updatedLines = [...lines.slice(0, input.insert_line), ...inserted, ...lines.slice(input.insert_line)];
+      // Keep the file's own convention for a final newline (an empty file gets one).
+      const endsWithNewline = text === '' || text.endsWith('\n');
+      const updated = updatedLines.join('\n') + (endsWithNewline ? '\n' : '');
+      await writeFile(filePath, updated);
+      history.record(filePath, text);
+      const first = input.insert_line + 1;
+      return textResult(`Inserted ${inserted.length} line(s) into ${filePath}. The region now reads:\n${snippetAround(updated, first, first + inserted.length - 1)}`);
+    },
+  });
+
+  const undo = defineTool({
+    name: 'undo',
+    readOnly: false,
+    description: 'Revert the most recent create, str_replace or insert made to a file by these tools. Repeat to go further back.',
+    input: z.object({ path: PathArgument }),
+    async run(input, context) {
+      const filePath = await resolvePathInside(context.workingDirectory, input.path);
+      const previous = history.takeLatest(filePath);
+      if (previous === undefined) throw new ToolInputError(`There is no edit of ${filePath} to undo.`);
+      if (previous === null) {
+        await rm(filePath, { force: true });
+        return textResult(`Removed ${filePath}: it did not exist before it was created.`);
+      }
+      await writeFile(filePath, previous);
+      return textResult(`Reverted the last edit of ${filePath}.`);
+    },
+  });
+
+  return [view, create, strReplace, insert, undo];
+}
+
+/** Occurrences, overlapping ones included: "aa" in "aaa" is ambiguous, so it counts twice. */
+function countOccurrences(text: string, search: string): number {
+  let count = 0;
+  for (let index = text.indexOf(search); index !== -1; index = text.indexOf(search, index + 1)) count++;
+  return count;
+}
+
+function checkViewRange(range: number[] | undefined, lineCount: number): [number, number] {
+  if (range === undefined) return [1, lineCount];
+  const [start, requestedEnd] = range;
+  if (start < 1 || start > lineCount) {
+    throw new ToolInputError(`view_range start ${start} is out of range: the file has ${lineCount} lines (1 to ${lineCount}).`);
+  }
+  const end = requestedEnd === -1 ? lineCount : Math.min(requestedEnd, lineCount);
+  if (end < start) throw new ToolInputError(`view_range end ${requestedEnd} is before start ${start}; use -1 to read to the end.`);
+  return [start, end];
+}
