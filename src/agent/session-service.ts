@@ -6,12 +6,16 @@ import type { SessionListOptions, SessionPage } from '../store/store.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import { decodeCursor } from '../store/cursor.js';
 import { resolveWorkingDirectory } from './working-directory.js';
+import type { EventHub } from './event-hub.js';
+import type { ReplyManager } from './reply-manager.js';
 
 /** Session bookkeeping: what the routes call, so that replies and events can hook in here. */
 export class SessionService {
   constructor(
     private readonly store: TieredStore,
     private readonly settings: RuntimeSettings,
+    private readonly hub: EventHub,
+    private readonly replies: ReplyManager,
   ) {}
 
   create(request: CreateSessionRequest): SessionSummary {
@@ -50,10 +54,17 @@ export class SessionService {
       working_directory: request.working_directory === undefined ? undefined : resolveWorkingDirectory(request.working_directory),
       execution_mode: request.execution_mode,
     };
-    return this.store.updateSession(id, changes)!;
+    const session = this.store.updateSession(id, changes)!;
+    this.hub.publish(id, { type: 'session_updated', session });
+    return session;
   }
 
-  delete(id: string): void {
+  /** Cancels the running reply first, then deletes; followers of the session are disconnected. */
+  async delete(id: string): Promise<void> {
+    this.get(id);
+    await this.replies.forget(id);
     if (!this.store.deleteSession(id)) throw notFound('session', id);
+    const channel = this.hub.drop(id);
+    for (const subscriber of channel?.subscribers ?? []) subscriber.end?.('session_deleted');
   }
 }

@@ -55,6 +55,7 @@ export const Message = z
     created_at: z.string().openapi({ format: 'date-time' }),
     usage: Usage.nullable().openapi({ description: 'Tokens the reply used (assistant messages).' }),
     error: z.object({ error: z.string(), code: z.string() }).nullable(),
+    reply_to: z.string().nullable().openapi({ description: 'For an assistant message: the user message it answers.' }),
   })
   .openapi('Message');
 export type Message = z.infer<typeof Message>;

@@ -14,6 +14,7 @@ export type ProviderErrorCode =
   | 'provider_invalid_response'
   | 'provider_not_configured'
   | 'provider_cancelled'
+  | 'provider_timeout'
   | 'provider_error';
 
 export interface ProviderErrorInfo {

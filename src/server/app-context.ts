@@ -5,12 +5,18 @@ import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 import type { SessionService } from '../agent/session-service.js';
+import type { EventHub } from '../agent/event-hub.js';
+import type { ReplyManager } from '../agent/reply-manager.js';
+import type { ProviderRegistry } from '../agent/provider-registry.js';
 
 /** What every route handler may use; built once in start-server.ts. */
 export interface AppContext {
   version: string;
   store: TieredStore;
   sessions: SessionService;
+  hub: EventHub;
+  replies: ReplyManager;
+  providers: ProviderRegistry;
   settings: RuntimeSettings;
   logger: Logger;
   policy: () => SecurityPolicy;

@@ -12,6 +12,10 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { configRoutes } from './routes/config-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
+import { providerRoutes } from './routes/provider-routes.js';
+import { replyRoutes } from './routes/reply-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { approvalRoutes } from './routes/approval-routes.js';
 
 /** Paths that answer without the key: health, and pages that hold no data (they ask for the key). */
 const PUBLIC_PATHS = new Set(['/api/status', '/api/docs']);
@@ -34,6 +38,10 @@ export function createApp(context: AppContext): App {
   statusRoutes(app, context);
   sessionRoutes(app, context);
   messageRoutes(app, context);
+  replyRoutes(app, context);
+  eventRoutes(app, context);
+  approvalRoutes(app, context);
+  providerRoutes(app, context);
   configRoutes(app, context);
   openApiRoutes(app, context.version);
 

@@ -2,6 +2,11 @@ import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import { SessionService } from '../agent/session-service.js';
+import { EventHub } from '../agent/event-hub.js';
+import { ProviderRegistry } from '../agent/provider-registry.js';
+import { ReplyManager } from '../agent/reply-manager.js';
+import { noTools } from '../agent/agent-tools.js';
+import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
 import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
@@ -12,13 +17,35 @@ export interface ContextParts {
   logger: Logger;
   policy: () => SecurityPolicy;
   bodyLimitBytes: number;
+  env?: Record<string, string | undefined>;
+  /** Provider retry and timeout behaviour (tests shorten the waits). */
+  model?: Partial<ModelSettings>;
 }
+
+export const defaultModelSettings: ModelSettings = {
+  retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 },
+  idleTimeoutMs: 120_000,
+  maxOutputTokens: 8192,
+};
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
+  const hub = new EventHub(parts.store);
+  const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
+  const replies = new ReplyManager(parts.store, hub, providers, noTools, parts.settings, parts.logger, {
+    model: { ...defaultModelSettings, ...parts.model },
+    flushIntervalMs: 100,
+  });
   return {
-    ...parts,
+    store: parts.store,
+    settings: parts.settings,
+    logger: parts.logger,
+    policy: parts.policy,
+    bodyLimitBytes: parts.bodyLimitBytes,
     version: VERSION,
-    sessions: new SessionService(parts.store, parts.settings),
+    hub,
+    providers,
+    replies,
+    sessions: new SessionService(parts.store, parts.settings, hub, replies),
   };
 }

@@ -10,7 +10,7 @@ import { RuntimeSettings } from '../config/runtime-settings.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { TieredStore } from '../store/tiered-store.js';
 import { createApp } from './app.js';
-import { buildContext } from './build-context.js';
+import { buildContext, type ContextParts } from './build-context.js';
 import type { AppContext } from './app-context.js';
 import { createLogger } from './logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
@@ -25,6 +25,11 @@ export interface ServerOptions {
   secretKey: string | null;
   settings: Partial<Settings>;
   bodyLimitBytes?: number;
+  /** Provider keys and GOOSE_PROVIDER / GOOSE_MODEL are read from here (default: process.env). */
+  env?: Record<string, string | undefined>;
+  model?: ContextParts['model'];
+  /** How long running replies get to finish at shutdown before they are stopped. */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -57,7 +62,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let policy = buildPolicy(settings.get());
   settings.onChange((current) => (policy = buildPolicy(current)));
 
-  const context = buildContext({ store, settings, logger, policy: () => policy, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
+  const context = buildContext({
+    store,
+    settings,
+    logger,
+    policy: () => policy,
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    env: options.env,
+    model: options.model,
+  });
+  context.replies.recover();
   const app = createApp(context);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: options.host }) as Server;
   try {
@@ -73,12 +87,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         // Streams (SSE, WebSocket) would hold close() open forever.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      await context.replies.shutdown(options.shutdownGraceMs ?? 3000);
+      server.closeAllConnections();
+      await stopped;
+      context.hub.close();
       store.close();
       logger.info('stopped');
       logger.flush();

@@ -31,6 +31,7 @@ export const migrations: readonly string[] = [
     created_at TEXT NOT NULL,
     usage TEXT,
     error TEXT,
+    reply_to TEXT,
     PRIMARY KEY (session_id, position)
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX messages_by_client_id ON messages (session_id, client_id) WHERE client_id IS NOT NULL;
@@ -43,6 +44,45 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
 
   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE providers (
+    name TEXT PRIMARY KEY,
+    api_key TEXT,
+    model TEXT NOT NULL,
+    base_url TEXT,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE extensions (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    config TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE permissions (
+    tool TEXT PRIMARY KEY,
+    decision TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE approvals (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    tool_call_id TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    arguments TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL,
+    decision TEXT,
+    message TEXT,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX approvals_by_session ON approvals (session_id, status);
   `,
 ];
 

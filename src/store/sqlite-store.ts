@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
 import type { Message, Usage } from '../api/messages.js';
 import type { SessionSummary } from '../api/sessions.js';
-import type { SessionEvent } from '../api/events.js';
+import type { ApprovalDecision, SessionEvent } from '../api/events.js';
+import type { Approval } from '../api/approvals.js';
 import { migrate } from './migrations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
+import { ApprovalTable } from './sqlite-approvals.js';
 import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
 
 type SessionRow = {
@@ -30,14 +33,19 @@ type MessageRow = {
   created_at: string;
   usage: string | null;
   error: string | null;
+  reply_to: string | null;
 };
 
 const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
-const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error';
+const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to';
 
 /** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
 export class SqliteStore implements Store {
   readonly persistent: boolean;
+  readonly providers: ProviderTable;
+  readonly extensions: ExtensionTable;
+  readonly permissions: PermissionTable;
+  readonly approvals: ApprovalTable;
   private readonly db: Database.Database;
   private readonly statements;
 
@@ -51,6 +59,10 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     const db = this.db;
+    this.providers = new ProviderTable(db);
+    this.extensions = new ExtensionTable(db);
+    this.permissions = new PermissionTable(db);
+    this.approvals = new ApprovalTable(db);
     this.statements = {
       insertSession: db.prepare(
         `INSERT INTO sessions (id, name, working_directory, execution_mode, created_at, updated_at)
@@ -64,14 +76,15 @@ export class SqliteStore implements Store {
       addUsage: db.prepare('UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?'),
       nextPosition: db.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS position FROM messages WHERE session_id = ?').pluck(),
       insertMessage: db.prepare(
-        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error)
-         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error)`,
+        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to)
+         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to)`,
       ),
       saveMessage: db.prepare(
         `UPDATE messages SET content = @content, parts = @parts, status = @status, usage = @usage, error = @error
          WHERE session_id = @session_id AND id = @id`,
       ),
       getMessage: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND id = ?`),
+      replyTo: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND reply_to = ? ORDER BY position LIMIT 1`),
       messageByClientId: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND client_id = ?`),
       listMessages: db.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
@@ -154,6 +167,11 @@ export class SqliteStore implements Store {
     return row ? this.toMessage(row) : null;
   }
 
+  findReply(sessionId: string, userMessageId: string): Message | null {
+    const row = this.statements.replyTo.get(sessionId, userMessageId) as MessageRow | undefined;
+    return row ? this.toMessage(row) : null;
+  }
+
   findMessageByClientId(sessionId: string, clientId: string): Message | null {
     const row = this.statements.messageByClientId.get(sessionId, clientId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
@@ -188,6 +206,30 @@ export class SqliteStore implements Store {
       this.statements.setReserved.run(floor + block, sessionId);
       return { floor, ceiling: floor + block };
     })();
+  }
+
+  createApproval(approval: Approval): void {
+    this.approvals.create(approval);
+  }
+
+  getApproval(sessionId: string, id: string): Approval | null {
+    return this.approvals.get(sessionId, id);
+  }
+
+  listApprovals(sessionId: string, status?: Approval['status']): Approval[] {
+    return this.approvals.list(sessionId, status);
+  }
+
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean {
+    return this.approvals.resolve(sessionId, id, decision, message);
+  }
+
+  cancelApprovals(sessionId: string, messageId: string): number {
+    return this.approvals.cancelForMessage(sessionId, messageId);
+  }
+
+  listPendingApprovals(): Approval[] {
+    return this.approvals.listPending();
   }
 
   getValue(key: string): string | null {
@@ -248,6 +290,7 @@ export class SqliteStore implements Store {
       created_at: row.created_at,
       usage: row.usage ? JSON.parse(row.usage) : null,
       error: row.error ? JSON.parse(row.error) : null,
+      reply_to: row.reply_to,
     };
   }
 
@@ -264,6 +307,7 @@ export class SqliteStore implements Store {
       created_at: message.created_at,
       usage: message.usage ? JSON.stringify(message.usage) : null,
       error: message.error ? JSON.stringify(message.error) : null,
+      reply_to: message.reply_to,
     };
   }
 }

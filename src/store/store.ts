@@ -2,6 +2,9 @@ import type { Message, Usage } from '../api/messages.js';
 import type { SessionStatus, SessionSummary } from '../api/sessions.js';
 import type { SessionEvent } from '../api/events.js';
 import type { ExecutionMode } from '../api/settings.js';
+import type { Approval } from '../api/approvals.js';
+import type { ApprovalDecision } from '../api/events.js';
+import type { ExtensionRecord, PermissionDecision, ProviderRecord } from './sqlite-settings-tables.js';
 
 // The narrow interface between the server and its storage. SQLite implements it today; a
 // PostgreSQL store for several instances behind one load balancer would implement the same.
@@ -66,10 +69,40 @@ export interface Store {
    */
   reserveSeq(sessionId: string, block: number): { floor: number; ceiling: number };
 
+  readonly providers: {
+    list(): ProviderRecord[];
+    get(name: string): ProviderRecord | null;
+    save(record: ProviderRecord): void;
+    delete(name: string): boolean;
+  };
+  readonly extensions: {
+    list(): ExtensionRecord[];
+    get(idOrName: string): ExtensionRecord | null;
+    insert(record: ExtensionRecord): void;
+    update(record: ExtensionRecord): void;
+    delete(id: string): boolean;
+  };
+  /** Remembered `always_allow` / `always_deny` decisions, per exposed tool name. */
+  readonly permissions: {
+    get(tool: string): PermissionDecision | null;
+    set(tool: string, decision: PermissionDecision): void;
+    clear(tool: string): void;
+  };
+
+  createApproval(approval: Approval): void;
+  getApproval(sessionId: string, id: string): Approval | null;
+  listApprovals(sessionId: string, status?: Approval['status']): Approval[];
+  /** True when it was pending and is now resolved; false when unknown or already answered. */
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean;
+  cancelApprovals(sessionId: string, messageId: string): number;
+  listPendingApprovals(): Approval[];
+  /** The assistant message that answers a user message, if any. */
+  findReply(sessionId: string, userMessageId: string): Message | null;
+
   getValue(key: string): string | null;
   setValue(key: string, value: string | null): void;
 
   close(): void;
 }
 
-export type { SessionStatus };
+export type { SessionStatus, ExtensionRecord, PermissionDecision, ProviderRecord };

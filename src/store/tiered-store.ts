@@ -1,5 +1,6 @@
 import type { Message, Usage } from '../api/messages.js';
-import type { SessionEvent } from '../api/events.js';
+import type { ApprovalDecision, SessionEvent } from '../api/events.js';
+import type { Approval } from '../api/approvals.js';
 import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
@@ -75,6 +76,10 @@ export class TieredStore implements Store {
     return this.owner(sessionId).getMessage(sessionId, messageId);
   }
 
+  findReply(sessionId: string, userMessageId: string) {
+    return this.owner(sessionId).findReply(sessionId, userMessageId);
+  }
+
   findMessageByClientId(sessionId: string, clientId: string) {
     return this.owner(sessionId).findMessageByClientId(sessionId, clientId);
   }
@@ -97,6 +102,43 @@ export class TieredStore implements Store {
 
   reserveSeq(sessionId: string, block: number) {
     return this.owner(sessionId).reserveSeq(sessionId, block);
+  }
+
+  get providers() {
+    return this.disk.providers;
+  }
+
+  get extensions() {
+    return this.disk.extensions;
+  }
+
+  get permissions() {
+    return this.disk.permissions;
+  }
+
+  createApproval(approval: Approval): void {
+    this.owner(approval.session_id).createApproval(approval);
+  }
+
+  getApproval(sessionId: string, id: string) {
+    return this.owner(sessionId).getApproval(sessionId, id);
+  }
+
+  listApprovals(sessionId: string, status?: Approval['status']) {
+    return this.owner(sessionId).listApprovals(sessionId, status);
+  }
+
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean {
+    return this.owner(sessionId).resolveApproval(sessionId, id, decision, message);
+  }
+
+  cancelApprovals(sessionId: string, messageId: string): number {
+    return this.owner(sessionId).cancelApprovals(sessionId, messageId);
+  }
+
+  /** Only saved sessions have approvals that outlive the process. */
+  listPendingApprovals() {
+    return this.disk.listPendingApprovals();
   }
 
   getValue(key: string) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src/api/settings.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start-server.js';
 
 export function temporaryDirectory(prefix = 'goosed-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -26,6 +26,8 @@ export interface TestServerOptions {
   configFile?: string;
   host?: string;
   bodyLimitBytes?: number;
+  env?: Record<string, string | undefined>;
+  model?: ServerOptions['model'];
 }
 
 /** A real goosed on a loopback port, in this process, with its own data directory. */
@@ -41,6 +43,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     secretKey: options.secretKey ?? null,
     settings: options.settings ?? {},
     bodyLimitBytes: options.bodyLimitBytes,
+    // Tests never see the machine's provider keys; retries wait milliseconds, not seconds.
+    env: options.env ?? {},
+    model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
   });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {
@@ -109,4 +114,31 @@ export async function spawnGoosed(args: string[], env: NodeJS.ProcessEnv = {}): 
     });
   });
   return { ...run, url };
+}
+
+/** Points goosed at the scripted LLM server with one of the real provider wire formats. */
+export async function useScriptedProvider(goosed: TestServer, llmUrl: string, name: 'openai' | 'anthropic' | 'ollama' | 'google' | 'openai_compatible' = 'openai'): Promise<void> {
+  const baseUrls = { openai: `${llmUrl}/v1`, openai_compatible: `${llmUrl}/v1`, anthropic: `${llmUrl}/v1`, ollama: `${llmUrl}/api`, google: `${llmUrl}/v1beta` };
+  const response = await goosed.request('/api/providers', {
+    method: 'POST',
+    json: { name, api_key: 'sk-test-key-for-scripted-llm-0001', model: 'scripted-model', base_url: baseUrls[name] },
+  });
+  if (response.status !== 200) throw new Error(`configuring ${name} failed: ${response.status} ${await response.text()}`);
+}
+
+export async function createSession(goosed: TestServer, body: Record<string, unknown> = {}): Promise<{ id: string; [key: string]: unknown }> {
+  const response = await goosed.request('/api/sessions', { method: 'POST', json: { name: 'test', ...body } });
+  if (response.status !== 201) throw new Error(`creating a session failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Polls until the condition holds (for state reached asynchronously, e.g. a reply that ended). */
+export async function waitFor<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean = Boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (last value: ${JSON.stringify(value)})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -72,8 +72,8 @@ export function sessionRoutes(app: App, { sessions }: AppContext): void {
 
   app.openapi(updateSession, (c) => c.json(sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
 
-  app.openapi(deleteSession, (c) => {
-    sessions.delete(c.req.valid('param').id);
+  app.openapi(deleteSession, async (c) => {
+    await sessions.delete(c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

@@ -1,0 +1,101 @@
+import type { ToolSet } from 'ai';
+import type { Message, ToolCallPart } from '../api/messages.js';
+import type { ExecutionMode } from '../api/settings.js';
+import type { SessionSummary } from '../api/sessions.js';
+import type { Store } from '../store/store.js';
+import type { AgentTool, ToolCatalog } from './agent-tools.js';
+import type { ApprovalBroker } from './approval-broker.js';
+import { toModelMessages } from './conversation.js';
+import { runModelStep, type StepOptions } from './model-step.js';
+import type { ResolvedModel } from './provider-registry.js';
+import type { ReplyWriter } from './reply-writer.js';
+import { buildSystemPrompt } from './system-prompt.js';
+import { runToolCall } from './tool-runner.js';
+
+export interface ModelSettings {
+  retry: StepOptions['retry'];
+  idleTimeoutMs: number;
+  maxOutputTokens: number;
+}
+
+export interface ReplyJob {
+  writer: ReplyWriter;
+  /** The messages before the one being written. */
+  history: readonly Message[];
+  session: SessionSummary;
+  mode: ExecutionMode;
+  maxTurns: number;
+  toolTimeoutMs: number;
+  signal: AbortSignal;
+  resolveModel: () => Promise<ResolvedModel>;
+}
+
+export interface LoopServices {
+  store: Store;
+  approvals: ApprovalBroker;
+  catalog: ToolCatalog;
+  model: ModelSettings;
+}
+
+export class MaxTurnsReached extends Error {}
+
+/**
+ * The agent loop: run the tool calls still without a result, then ask the model, until it answers
+ * without asking for tools. Starting from the message's own parts makes a reply resumable: after a
+ * restart, a reply that waited for an approval picks up at its unfinished tool calls.
+ */
+export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promise<void> {
+  const { writer, signal } = job;
+  const message = writer.message;
+  let turns = countModelCalls(message);
+  let tools: AgentTool[] | null = null;
+  const toolList = async () => (tools ??= job.mode === 'chat' ? [] : await services.catalog.tools());
+
+  for (;;) {
+    const unfinished = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call' && part.result === null);
+    if (unfinished.length > 0) {
+      const byName = new Map((await toolList()).map((tool) => [tool.name, tool]));
+      const context = { writer, tools: byName, mode: job.mode, workingDirectory: job.session.working_directory, signal, timeoutMs: job.toolTimeoutMs };
+      await Promise.all(unfinished.map((part) => runToolCall(part, context, services.store, services.approvals)));
+      signal.throwIfAborted();
+    } else if (turns > 0 && message.parts[message.parts.length - 1]?.type !== 'tool_call') {
+      return;
+    }
+    if (turns >= job.maxTurns) throw new MaxTurnsReached(`The reply stopped after ${job.maxTurns} model calls (max_turns).`);
+
+    const available = await toolList();
+    const resolved = await job.resolveModel();
+    const step = await runModelStep({
+      resolved,
+      system: buildSystemPrompt(job.session, available),
+      messages: toModelMessages([...job.history, message]),
+      tools: available.length > 0 ? await toToolSet(available) : undefined,
+      signal,
+      onText: (delta) => writer.appendText(delta),
+      ...services.model,
+    });
+    turns++;
+    writer.addUsage(step.usage);
+    for (const call of step.toolCalls) writer.addToolCall(call);
+    if (step.toolCalls.length === 0) return;
+  }
+}
+
+/** Model calls so far: one per group of tool calls, plus one if text follows the last group. */
+function countModelCalls(message: Message): number {
+  let calls = 0;
+  let previous: string | null = null;
+  for (const part of message.parts) {
+    if (part.type === 'tool_call' && previous !== 'tool_call') calls++;
+    previous = part.type;
+  }
+  return previous === 'text' ? calls + 1 : calls;
+}
+
+async function toToolSet(tools: readonly AgentTool[]): Promise<ToolSet> {
+  const { jsonSchema, tool } = await import('ai');
+  const set: ToolSet = {};
+  // No execute: the calls come back to the loop, which applies the execution mode and approvals.
+  for (const agentTool of tools) set[agentTool.name] = tool({ description: agentTool.description, inputSchema: jsonSchema(agentTool.inputSchema) });
+  return set;
+}

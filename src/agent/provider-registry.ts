@@ -1,0 +1,136 @@
+import { ApiError } from '../api/errors.js';
+import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
+import {
+  apiKeyFromEnvironment,
+  isProviderName,
+  providerCatalog,
+  resolveProviderConnection,
+  ProviderConfigError,
+  type ProviderName,
+} from '../providers/catalog.js';
+import { createLanguageModel, type ProviderLanguageModel } from '../providers/language-model.js';
+import type { Store } from '../store/store.js';
+
+const CURRENT_KEY = 'current_provider';
+
+export interface ResolvedModel {
+  provider: ProviderName;
+  modelId: string;
+  model: ProviderLanguageModel;
+  /** Kept only to scrub it out of error messages. */
+  apiKey: string | undefined;
+}
+
+/**
+ * Which providers are configured and which one is current. Keys live in the store (owner-only
+ * file) or the environment and never leave this class except into the provider client.
+ */
+export class ProviderRegistry {
+  private cached: { signature: string; resolved: ResolvedModel } | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly env: Record<string, string | undefined> = process.env,
+  ) {}
+
+  list(): ProviderSummary[] {
+    const current = this.current();
+    return providerCatalog.map((info) => {
+      const stored = this.store.providers.get(info.name);
+      const envKey = apiKeyFromEnvironment(info.name, this.env);
+      const key = stored?.api_key ?? envKey ?? null;
+      const keySource = stored?.api_key ? 'stored' : envKey ? 'environment' : 'none';
+      const baseUrl = stored?.base_url ?? (info.baseUrlEnv ? this.env[info.baseUrlEnv] ?? null : null);
+      return {
+        name: info.name,
+        display_name: info.displayName,
+        description: info.description,
+        configured: stored !== null || (!info.requiresBaseUrl && (!info.requiresApiKey || envKey !== undefined)),
+        current: current?.name === info.name,
+        model: stored?.model ?? info.defaultModel,
+        base_url: baseUrl ?? info.defaultBaseUrl,
+        api_key_hint: key ? maskKey(key) : null,
+        api_key_source: keySource,
+        api_key_env: [...info.apiKeyEnv],
+        requires_api_key: info.requiresApiKey,
+        requires_base_url: info.requiresBaseUrl,
+      } satisfies ProviderSummary;
+    });
+  }
+
+  /** Stores the provider and makes it current; refuses what could never work (no key, no base URL). */
+  configure(request: ConfigureProviderRequest): CurrentProvider {
+    const stored = this.store.providers.get(request.name);
+    const apiKey = request.api_key ?? stored?.api_key ?? undefined;
+    try {
+      resolveProviderConnection(request.name, { apiKey, baseUrl: request.base_url }, this.env);
+    } catch (error) {
+      if (error instanceof ProviderConfigError) throw new ApiError(400, 'invalid_provider', error.message);
+      throw error;
+    }
+    this.store.providers.save({
+      name: request.name,
+      api_key: apiKey ?? null,
+      model: request.model,
+      base_url: request.base_url ?? null,
+      updated_at: new Date().toISOString(),
+    });
+    this.store.setValue(CURRENT_KEY, request.name);
+    this.cached = null;
+    return this.current()!;
+  }
+
+  delete(name: string): void {
+    if (!isProviderName(name)) throw new ApiError(404, 'not_found', `No provider named ${JSON.stringify(name)}.`);
+    if (!this.store.providers.delete(name)) throw new ApiError(404, 'not_found', `The provider ${name} is not configured.`);
+    if (this.store.getValue(CURRENT_KEY) === name) this.store.setValue(CURRENT_KEY, null);
+    this.cached = null;
+  }
+
+  /** The stored current provider, else GOOSE_PROVIDER / GOOSE_MODEL from the environment. */
+  current(): CurrentProvider | null {
+    const storedName = this.store.getValue(CURRENT_KEY);
+    if (storedName && isProviderName(storedName)) {
+      const stored = this.store.providers.get(storedName);
+      if (stored) return { name: stored.name, model: stored.model, base_url: stored.base_url };
+    }
+    const envName = this.env.GOOSE_PROVIDER?.trim();
+    if (envName && isProviderName(envName)) {
+      const info = providerCatalog.find((p) => p.name === envName)!;
+      const model = this.env.GOOSE_MODEL?.trim() || info.defaultModel;
+      if (model) return { name: envName, model, base_url: null };
+    }
+    return null;
+  }
+
+  /** The model to answer with, built once per configuration; 400 `no_provider` when there is none. */
+  async resolve(): Promise<ResolvedModel> {
+    const current = this.current();
+    if (!current) {
+      throw new ApiError(
+        400,
+        'no_provider',
+        'No provider is configured: POST /api/providers with {"name":"anthropic","api_key":"...","model":"claude-sonnet-4-5"} (or set GOOSE_PROVIDER, GOOSE_MODEL and the key variable).',
+      );
+    }
+    const stored = this.store.providers.get(current.name);
+    const apiKey = stored?.api_key ?? undefined;
+    const baseUrl = stored?.base_url ?? undefined;
+    const signature = JSON.stringify([current.name, current.model, apiKey, baseUrl]);
+    if (this.cached?.signature === signature) return this.cached.resolved;
+    try {
+      const connection = resolveProviderConnection(current.name, { apiKey, baseUrl }, this.env);
+      const model = await createLanguageModel({ name: current.name, model: current.model, apiKey, baseUrl }, this.env);
+      const resolved = { provider: current.name, modelId: current.model, model, apiKey: connection.apiKey };
+      this.cached = { signature, resolved };
+      return resolved;
+    } catch (error) {
+      if (error instanceof ProviderConfigError) throw new ApiError(400, 'no_provider', error.message);
+      throw error;
+    }
+  }
+}
+
+function maskKey(key: string): string {
+  return key.length <= 8 ? '****' : `****${key.slice(-4)}`;
+}

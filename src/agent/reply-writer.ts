@@ -1,0 +1,111 @@
+import type { Message, ToolCallPart, ToolResultBody, Usage } from '../api/messages.js';
+import type { EventPayload } from '../api/events.js';
+import type { Store } from '../store/store.js';
+import type { EventHub } from './event-hub.js';
+
+/**
+ * The assistant message being written, and the one place that turns its changes into events and
+ * store writes. Text deltas are relayed at once but saved at most every `flushIntervalMs`, so a
+ * crash loses at most that much text; everything else is saved before its event goes out.
+ */
+export class ReplyWriter {
+  private dirty = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** Set when the session is deleted, or when shutdown leaves the reply waiting for a person. */
+  detached = false;
+
+  constructor(
+    readonly message: Message,
+    private readonly store: Store,
+    private readonly hub: EventHub,
+    private readonly flushIntervalMs = 100,
+  ) {}
+
+  get sessionId(): string {
+    return this.message.session_id;
+  }
+
+  publish(payload: EventPayload): void {
+    if (!this.detached) this.hub.publish(this.sessionId, payload);
+  }
+
+  /** From now on nothing is written or published: the store keeps the message as it was last saved. */
+  detach(): void {
+    this.save();
+    this.detached = true;
+  }
+
+  appendText(delta: string): void {
+    if (delta.length === 0) return;
+    const parts = this.message.parts;
+    const last = parts[parts.length - 1];
+    if (last?.type === 'text') last.text += delta;
+    else parts.push({ type: 'text', text: delta });
+    this.publish({ type: 'content_delta', message_id: this.message.id, delta });
+    this.dirty = true;
+    this.flushTimer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+  }
+
+  addToolCall(call: Omit<ToolCallPart, 'type' | 'status' | 'result'>): ToolCallPart {
+    const part: ToolCallPart = { type: 'tool_call', ...call, status: 'pending', result: null };
+    this.message.parts.push(part);
+    this.save();
+    this.publish({ type: 'tool_use', message_id: this.message.id, id: part.id, tool: part.tool, arguments: part.arguments });
+    return part;
+  }
+
+  setToolStatus(part: ToolCallPart, status: ToolCallPart['status']): void {
+    part.status = status;
+    this.save();
+  }
+
+  setToolResult(part: ToolCallPart, status: ToolCallPart['status'], result: ToolResultBody): void {
+    part.status = status;
+    part.result = result;
+    this.save();
+    this.publish({ type: 'tool_result', message_id: this.message.id, id: part.id, ...result });
+  }
+
+  addUsage(usage: Usage): void {
+    const total = (this.message.usage ??= { input_tokens: 0, output_tokens: 0, total_tokens: 0 });
+    total.input_tokens += usage.input_tokens;
+    total.output_tokens += usage.output_tokens;
+    total.total_tokens += usage.total_tokens;
+  }
+
+  /**
+   * Ends the reply: the final message is saved, then one last event goes out: `message_complete`
+   * (complete or cancelled), or `error` when it failed (the message keeps what was produced).
+   */
+  finish(status: Exclude<Message['status'], 'running'>, error: { error: string; code: string } | null = null): Message {
+    if (this.detached) return this.message;
+    this.message.status = status;
+    this.message.error = error;
+    this.save();
+    if (this.message.usage) this.store.addUsage(this.sessionId, this.message.usage);
+    if (error) this.publish({ type: 'error', message_id: this.message.id, ...error });
+    else this.publish({ type: 'message_complete', message_id: this.message.id, message: this.message });
+    return this.message;
+  }
+
+  /** Writes the message now (durable changes, and the end of the reply). */
+  save(): void {
+    if (this.detached) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.dirty = false;
+    this.message.content = textOf(this.message);
+    this.store.saveMessage(this.message);
+  }
+
+  private flush(): void {
+    this.flushTimer = null;
+    if (this.dirty) this.save();
+  }
+}
+
+export function textOf(message: Pick<Message, 'parts'>): string {
+  let text = '';
+  for (const part of message.parts) if (part.type === 'text') text += part.text;
+  return text;
+}

@@ -1,0 +1,39 @@
+import { z } from '@hono/zod-openapi';
+import { providerNames } from '../providers/catalog.js';
+
+export const ProviderName = z.enum(providerNames).openapi('ProviderName');
+
+export const ProviderSummary = z
+  .object({
+    name: ProviderName,
+    display_name: z.string(),
+    description: z.string(),
+    configured: z.boolean().openapi({ description: 'A key (where one is needed) is stored or found in the environment.' }),
+    current: z.boolean(),
+    model: z.string().nullable().openapi({ description: 'The configured model, else the default one.' }),
+    base_url: z.string().nullable(),
+    api_key_hint: z.string().nullable().openapi({ description: 'The last four characters of the key, never the key.' }),
+    api_key_source: z.enum(['stored', 'environment', 'none']),
+    api_key_env: z.array(z.string()),
+    requires_api_key: z.boolean(),
+    requires_base_url: z.boolean(),
+  })
+  .openapi('Provider');
+export type ProviderSummary = z.infer<typeof ProviderSummary>;
+
+export const ConfigureProviderRequest = z
+  .object({
+    name: ProviderName,
+    api_key: z.string().min(1).max(4096).optional().openapi({ description: 'Optional where the environment has one, or for ollama.' }),
+    model: z.string().min(1).max(200),
+    base_url: z.string().url().max(2048).optional(),
+  })
+  .openapi('ConfigureProviderRequest');
+export type ConfigureProviderRequest = z.infer<typeof ConfigureProviderRequest>;
+
+export const CurrentProvider = z
+  .object({ name: ProviderName, model: z.string(), base_url: z.string().nullable() })
+  .openapi('CurrentProvider');
+export type CurrentProvider = z.infer<typeof CurrentProvider>;
+
+export const ProviderNameParam = z.object({ name: z.string().max(100).openapi({ param: { name: 'name', in: 'path' } }) });

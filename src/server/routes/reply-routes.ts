@@ -1,0 +1,116 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Message, SendMessageRequest } from '../../api/messages.js';
+import { SessionIdParam } from '../../api/sessions.js';
+import { SessionEvent } from '../../api/events.js';
+import { ApiError, ErrorBody } from '../../api/errors.js';
+import type { ReplyHandle } from '../../agent/reply-manager.js';
+import type { App, AppContext } from '../app-context.js';
+import { sseResponse } from '../sse.js';
+import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Sending the same key again does not start a second reply.' }),
+});
+
+const sendMessage = createRoute({
+  method: 'post',
+  path: '/api/sessions/{id}/messages',
+  tags: ['messages'],
+  summary: 'Send a message and wait for the complete reply',
+  description:
+    'Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}`; what it wrote is kept in the history.',
+  request: { params: SessionIdParam, headers: IdempotencyHeader, body: jsonBody(SendMessageRequest) },
+  responses: {
+    200: jsonContent(Message, 'The assistant message (`status` complete or cancelled)'),
+    502: { description: 'The provider failed', content: { 'application/json': { schema: ErrorBody } } },
+    ...errorResponses(400, 404, 409, 413, 415),
+  },
+});
+
+const streamMessage = createRoute({
+  method: 'post',
+  path: '/api/sessions/{id}/messages/stream',
+  tags: ['messages'],
+  summary: 'Send a message and follow the reply as Server-Sent Events',
+  description:
+    'Frames are `id: <seq>`, `event: <type>`, `data: <SessionEvent JSON>`. The stream ends after `message_complete` or `error`. Disconnecting does not stop the reply: rejoin through `/events` with `Last-Event-ID`.',
+  request: { params: SessionIdParam, headers: IdempotencyHeader, body: jsonBody(SendMessageRequest) },
+  responses: {
+    200: { description: 'The reply, as it happens', content: { 'text/event-stream': { schema: SessionEvent } } },
+    ...errorResponses(400, 404, 409, 413, 415),
+  },
+});
+
+const CancelResult = z.object({ cancelled: z.boolean(), message: Message.nullable() }).openapi('CancelResult');
+
+const cancelReply = createRoute({
+  method: 'post',
+  path: '/api/sessions/{id}/cancel',
+  tags: ['messages'],
+  summary: 'Stop the running reply',
+  description: 'Aborts the provider request and kills running tools, then answers with the partial reply (status cancelled). `cancelled: false` when nothing was running.',
+  request: { params: SessionIdParam },
+  responses: { 200: jsonContent(CancelResult, 'What was stopped'), ...errorResponses(404) },
+});
+
+export function replyRoutes(app: App, { replies, sessions, hub }: AppContext): void {
+  app.openapi(sendMessage, async (c) => {
+    const { id } = c.req.valid('param');
+    const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    const message = await reply.done;
+    if (message.status === 'error' && message.error) {
+      throw new ApiError(502, message.error.code, message.error.error);
+    }
+    return c.json(message, 200);
+  });
+
+  app.openapi(streamMessage, async (c) => {
+    const { id } = c.req.valid('param');
+    const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    return followReply(c, reply, hub.channel(id));
+  });
+
+  app.openapi(cancelReply, async (c) => {
+    const { id } = c.req.valid('param');
+    sessions.get(id);
+    const running = replies.get(id);
+    if (!running) return c.json({ cancelled: false, message: null }, 200);
+    replies.cancel(id);
+    // Answer once it has really stopped: provider request aborted, tools killed, partial reply saved.
+    return c.json({ cancelled: true, message: await running.done }, 200);
+  });
+}
+
+type Channel = ReturnType<AppContext['hub']['channel']>;
+
+/** The events of one reply: from just before its user message to its last event. */
+function followReply(c: Parameters<typeof sseResponse>[0], reply: ReplyHandle, channel: Channel): Response {
+  const messageId = reply.message.id;
+  return sseResponse(c, (sink) => {
+    if (reply.startSeq < 0) {
+      // A repeated request for a reply that already ended: its final state is all there is to send.
+      const message = reply.message;
+      const type = message.status === 'error' && message.error ? 'error' : 'message_complete';
+      const event = type === 'error'
+        ? { type, seq: channel.headSeq, session_id: message.session_id, message_id: messageId, created_at: new Date().toISOString(), ...message.error! }
+        : { type, seq: channel.headSeq, session_id: message.session_id, message_id: messageId, created_at: new Date().toISOString(), message };
+      sink.send({ event: event as never, json: JSON.stringify(event) });
+      sink.close();
+      return () => {};
+    }
+    const unsubscribe = channel.subscribe(
+      {
+        deliver(published) {
+          const event = published.event;
+          const ours = event.message_id === messageId || event.message_id === reply.userMessage.id || event.type === 'resync';
+          if (!ours) return;
+          sink.send(published);
+          if ((event.type === 'message_complete' || event.type === 'error') && event.message_id === messageId) sink.close();
+        },
+        end: () => sink.close(),
+      },
+      reply.startSeq,
+    );
+    return unsubscribe;
+  });
+}

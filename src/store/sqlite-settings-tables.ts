@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+import type { ExtensionType } from '../api/extensions.js';
+import type { ProviderName } from '../providers/catalog.js';
+
+// Server-wide configuration rows: providers (with their keys), extensions, remembered permissions.
+
+export interface ProviderRecord {
+  name: ProviderName;
+  api_key: string | null;
+  model: string;
+  base_url: string | null;
+  updated_at: string;
+}
+
+export interface ExtensionRecord {
+  id: string;
+  name: string;
+  type: ExtensionType;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  created_at: string;
+}
+
+export type PermissionDecision = 'always_allow' | 'always_deny';
+
+type ExtensionRow = Omit<ExtensionRecord, 'config' | 'enabled'> & { config: string; enabled: number };
+
+export class ProviderTable {
+  private readonly list_;
+  private readonly get_;
+  private readonly save_;
+  private readonly delete_;
+  constructor(db: Database.Database) {
+    this.list_ = db.prepare('SELECT name, api_key, model, base_url, updated_at FROM providers ORDER BY name');
+    this.get_ = db.prepare('SELECT name, api_key, model, base_url, updated_at FROM providers WHERE name = ?');
+    this.save_ = db.prepare(
+      `INSERT INTO providers (name, api_key, model, base_url, updated_at) VALUES (@name, @api_key, @model, @base_url, @updated_at)
+       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url, updated_at = excluded.updated_at`,
+    );
+    this.delete_ = db.prepare('DELETE FROM providers WHERE name = ?');
+  }
+  list(): ProviderRecord[] {
+    return this.list_.all() as ProviderRecord[];
+  }
+  get(name: string): ProviderRecord | null {
+    return (this.get_.get(name) as ProviderRecord | undefined) ?? null;
+  }
+  save(record: ProviderRecord): void {
+    this.save_.run(record);
+  }
+  delete(name: string): boolean {
+    return this.delete_.run(name).changes > 0;
+  }
+}
+
+export class ExtensionTable {
+  private readonly list_;
+  private readonly get_;
+  private readonly insert_;
+  private readonly update_;
+  private readonly delete_;
+  constructor(db: Database.Database) {
+    this.list_ = db.prepare('SELECT id, name, type, config, enabled, created_at FROM extensions ORDER BY created_at, name');
+    this.get_ = db.prepare('SELECT id, name, type, config, enabled, created_at FROM extensions WHERE id = ? OR name = ?');
+    this.insert_ = db.prepare(
+      'INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES (@id, @name, @type, @config, @enabled, @created_at)',
+    );
+    this.update_ = db.prepare('UPDATE extensions SET config = @config, enabled = @enabled WHERE id = @id');
+    this.delete_ = db.prepare('DELETE FROM extensions WHERE id = ?');
+  }
+  list(): ExtensionRecord[] {
+    return (this.list_.all() as ExtensionRow[]).map(toExtension);
+  }
+  /** By id, or by name (names are unique too, and what people type). */
+  get(idOrName: string): ExtensionRecord | null {
+    const row = this.get_.get(idOrName, idOrName) as ExtensionRow | undefined;
+    return row ? toExtension(row) : null;
+  }
+  insert(record: ExtensionRecord): void {
+    this.insert_.run({ ...record, config: JSON.stringify(record.config), enabled: record.enabled ? 1 : 0 });
+  }
+  update(record: ExtensionRecord): void {
+    this.update_.run({ id: record.id, config: JSON.stringify(record.config), enabled: record.enabled ? 1 : 0 });
+  }
+  delete(id: string): boolean {
+    return this.delete_.run(id).changes > 0;
+  }
+}
+
+function toExtension(row: ExtensionRow): ExtensionRecord {
+  return { ...row, config: JSON.parse(row.config), enabled: row.enabled === 1 };
+}
+
+export class PermissionTable {
+  private readonly get_;
+  private readonly set_;
+  private readonly list_;
+  private readonly clear_;
+  constructor(db: Database.Database) {
+    this.get_ = db.prepare('SELECT decision FROM permissions WHERE tool = ?').pluck();
+    this.set_ = db.prepare(
+      'INSERT INTO permissions (tool, decision, updated_at) VALUES (?, ?, ?) ON CONFLICT (tool) DO UPDATE SET decision = excluded.decision, updated_at = excluded.updated_at',
+    );
+    this.list_ = db.prepare('SELECT tool, decision, updated_at FROM permissions ORDER BY tool');
+    this.clear_ = db.prepare('DELETE FROM permissions WHERE tool = ?');
+  }
+  get(tool: string): PermissionDecision | null {
+    return (this.get_.get(tool) as PermissionDecision | undefined) ?? null;
+  }
+  set(tool: string, decision: PermissionDecision): void {
+    this.set_.run(tool, decision, new Date().toISOString());
+  }
+  clear(tool: string): void {
+    this.clear_.run(tool);
+  }
+  list(): { tool: string; decision: PermissionDecision; updated_at: string }[] {
+    return this.list_.all() as { tool: string; decision: PermissionDecision; updated_at: string }[];
+  }
+}
