@@ -20,6 +20,7 @@ export interface ContextParts {
   env?: Record<string, string | undefined>;
   /** Provider retry and timeout behaviour (tests shorten the waits). */
   model?: Partial<ModelSettings>;
+  replayCapacity?: number;
 }
 
 export const defaultModelSettings: ModelSettings = {
@@ -30,7 +31,7 @@ export const defaultModelSettings: ModelSettings = {
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
-  const hub = new EventHub(parts.store);
+  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity });
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
   const replies = new ReplyManager(parts.store, hub, providers, noTools, parts.settings, parts.logger, {
     model: { ...defaultModelSettings, ...parts.model },

@@ -28,6 +28,8 @@ export interface ServerOptions {
   /** Provider keys and GOOSE_PROVIDER / GOOSE_MODEL are read from here (default: process.env). */
   env?: Record<string, string | undefined>;
   model?: ContextParts['model'];
+  /** Events kept in memory per session for replay (default 2048). */
+  replayCapacity?: number;
   /** How long running replies get to finish at shutdown before they are stopped. */
   shutdownGraceMs?: number;
 }
@@ -70,6 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     env: options.env,
     model: options.model,
+    replayCapacity: options.replayCapacity,
   });
   context.replies.recover();
   const app = createApp(context);

@@ -28,6 +28,7 @@ export interface TestServerOptions {
   bodyLimitBytes?: number;
   env?: Record<string, string | undefined>;
   model?: ServerOptions['model'];
+  replayCapacity?: number;
 }
 
 /** A real goosed on a loopback port, in this process, with its own data directory. */
@@ -45,6 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     bodyLimitBytes: options.bodyLimitBytes,
     // Tests never see the machine's provider keys; retries wait milliseconds, not seconds.
     env: options.env ?? {},
+    replayCapacity: options.replayCapacity,
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
   });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');

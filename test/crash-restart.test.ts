@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
+import { spawnGoosed, temporaryDirectory, waitFor, type GoosedProcess } from './support/goosed.js';
+import { readSse } from './support/sse-client.js';
+
+let llm: ScriptedLlm;
+beforeAll(async () => {
+  llm = await startScriptedLlm();
+});
+afterAll(async () => {
+  await llm.close();
+});
+
+const json = (url: string, init: RequestInit & { body?: string } = {}) =>
+  fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+
+async function stop(goosed: GoosedProcess): Promise<void> {
+  goosed.child.kill('SIGTERM');
+  await goosed.exited;
+}
+
+describe('a crash (SIGKILL) in the middle of a reply', () => {
+  it('keeps what was acknowledged, marks the reply interrupted, and the session goes on', async () => {
+    const dir = temporaryDirectory();
+    const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')];
+    const first = await spawnGoosed(args);
+    await json(`${first.url}/api/providers`, { method: 'POST', body: JSON.stringify({ name: 'openai', api_key: 'sk-crash', model: 'm', base_url: `${llm.url}/v1` }) });
+    const session = await (await json(`${first.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name: 'crash' }) })).json();
+
+    llm.enqueue({ text: Array.from({ length: 200 }, (_, i) => `word${i} `), chunkDelayMs: 20 });
+    const streaming = await json(`${first.url}/api/sessions/${session.id}/messages/stream`, { method: 'POST', body: JSON.stringify({ content: 'write a lot' }) });
+    const seen = await readSse(streaming, (_f, frames) => frames.length >= 30);
+    const lastSeq = Number(seen.at(-1)!.id);
+    // Wait until some text has been flushed to the store (it is written every 100 ms).
+    const saved = await waitFor(
+      async () => (await (await fetch(`${first.url}/api/sessions/${session.id}/messages`)).json())[1]?.content as string,
+      (content) => (content ?? '').length > 20,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnGoosed(args);
+    try {
+      const after = await (await fetch(`${second.url}/api/sessions/${session.id}`)).json();
+      expect(after.status).toBe('idle');
+      expect(after.messages).toHaveLength(2);
+      expect(after.messages[0]).toMatchObject({ role: 'user', content: 'write a lot', status: 'complete' });
+      const reply = after.messages[1];
+      expect(reply.status).toBe('interrupted');
+      expect(reply.error).toMatchObject({ code: 'interrupted' });
+      expect(reply.content.startsWith(saved)).toBe(true);
+
+      // A client that rejoins with its Last-Event-ID gets an explicit resync (the deltas are gone), never a silent gap.
+      const rejoin = await readSse(await fetch(`${second.url}/api/sessions/${session.id}/events`, { headers: { 'last-event-id': String(lastSeq) } }), () => true);
+      expect(rejoin[0].event).toBe('resync');
+      expect(Number(rejoin[0].id)).toBeGreaterThan(lastSeq);
+
+      // The durable events are all there.
+      const db = new Database(join(dir, 'data', 'goosed.db'), { readonly: true });
+      const types = (db.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq').pluck().all(session.id) as string[]).map((b) => JSON.parse(b).type);
+      expect(types.slice(0, 2)).toEqual(['user_message', 'message_start']);
+      expect(types).toContain('error');
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+
+      llm.enqueue({ text: 'back to work' });
+      const next = await json(`${second.url}/api/sessions/${session.id}/messages`, { method: 'POST', body: JSON.stringify({ content: 'continue' }) });
+      expect(next.status).toBe(200);
+      expect((await next.json()).content).toBe('back to work');
+    } finally {
+      await stop(second);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, startTestServer, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
+import { isReplyEnd, readSse, type SseFrame } from './support/sse-client.js';
+
+let llm: ScriptedLlm;
+let goosed: TestServer;
+
+beforeAll(async () => {
+  llm = await startScriptedLlm();
+  goosed = await startTestServer();
+  await useScriptedProvider(goosed, llm.url);
+});
+afterAll(async () => {
+  await goosed.close();
+  await llm.close();
+});
+
+const follow = (sessionId: string, headers: Record<string, string> = {}, query = '') =>
+  goosed.request(`/api/sessions/${sessionId}/events${query}`, { headers });
+const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `);
+const summary = (frames: SseFrame[]) => frames.map((f) => `${f.id}:${f.event}`);
+/** What a reply's own stream shows: a follower of the session also sees session_updated. */
+const replyEvents = (frames: SseFrame[]) => frames.filter((f) => f.event !== 'session_updated');
+
+describe('following a session', () => {
+  it('gives any number of followers the same events in the same order', async () => {
+    const session = await createSession(goosed);
+    const first = readSse(await follow(session.id), isReplyEnd);
+    const second = readSse(await follow(session.id), isReplyEnd);
+    llm.enqueue({ text: words(20) });
+    const sent = await readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
+    const [a, b] = await Promise.all([first, second]);
+    expect(summary(b)).toEqual(summary(a));
+    expect(b.map((f) => f.data)).toEqual(a.map((f) => f.data));
+    expect(a.some((f) => f.event === 'session_updated' && f.data.session.status === 'running')).toBe(true);
+    expect(summary(replyEvents(a))).toEqual(summary(sent));
+    expect(replyEvents(a).map((f) => f.data)).toEqual(sent.map((f) => f.data));
+  });
+
+  it('replays what a client missed after Last-Event-ID, from several points, then goes live', async () => {
+    const session = await createSession(goosed);
+    llm.enqueue({ text: words(30) });
+    const all = await readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
+    for (const index of [0, 1, 5, 17, all.length - 2]) {
+      const lastSeen = all[index].id!;
+      const replay = await readSse(await follow(session.id, { 'last-event-id': lastSeen }), isReplyEnd);
+      expect(summary(replyEvents(replay))).toEqual(summary(all.slice(index + 1)));
+      const byQuery = await readSse(await follow(session.id, {}, `?after=${lastSeen}`), isReplyEnd);
+      expect(summary(byQuery)).toEqual(summary(replay));
+    }
+    // Caught up, then live: the next reply arrives on the same connection.
+    const live = readSse(await follow(session.id, { 'last-event-id': all.at(-1)!.id! }), isReplyEnd);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    llm.enqueue({ text: 'second reply' });
+    await readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'again' } }));
+    const frames = await live;
+    expect(replyEvents(frames)[0].event).toBe('user_message');
+    expect(frames.at(-1)!.data.message.content).toBe('second reply');
+  });
+
+  it('lets a client that dropped off mid-reply rejoin and catch up, while the reply goes on', async () => {
+    const session = await createSession(goosed);
+    llm.enqueue({ text: words(40), chunkDelayMs: 10 });
+    const following = await follow(session.id);
+    const done = readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
+    const early = await readSse(following, (_f, frames) => frames.length === 8);
+    const rejoined = await readSse(await follow(session.id, { 'last-event-id': early.at(-1)!.id! }), isReplyEnd);
+    const whole = [...early, ...rejoined];
+    const text = whole.filter((f) => f.event === 'content_delta').map((f) => f.data.delta).join('');
+    expect(text).toBe(words(40).join(''));
+    const seqs = whole.map((f) => Number(f.id));
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] + 1);
+    await done;
+    const stored = await (await goosed.request(`/api/sessions/${session.id}/messages`)).json();
+    expect(stored[1]).toMatchObject({ status: 'complete', content: text });
+  });
+
+  it('sends one explicit resync where the missed events are gone, never a silent gap', async () => {
+    const small = await startTestServer({ replayCapacity: 16 });
+    try {
+      await useScriptedProvider(small, llm.url);
+      const session = await createSession(small);
+      llm.enqueue({ text: words(60) });
+      const all = await readSse(await small.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
+      await waitFor(async () => (await (await small.request(`/api/sessions/${session.id}`)).json()).status, (s) => s === 'idle');
+      const head = Number(all.at(-1)!.id) + 1; // the session_updated (idle) that followed
+      const stale = await readSse(await small.request(`/api/sessions/${session.id}/events`, { headers: { 'last-event-id': all[3].id! } }), () => true);
+      expect(stale).toHaveLength(1);
+      expect(stale[0]).toMatchObject({ event: 'resync', id: String(head), data: { type: 'resync', seq: head } });
+      const recent = await readSse(await small.request(`/api/sessions/${session.id}/events`, { headers: { 'last-event-id': all.at(-5)!.id! } }), (f) => f.event === 'session_updated');
+      expect(summary(replyEvents(recent))).toEqual(summary(all.slice(-4)));
+      const future = await readSse(await small.request(`/api/sessions/${session.id}/events?after=${head + 100}`), () => true);
+      expect(future[0].event).toBe('resync');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('replays durable events from the store after a restart and resyncs across lost deltas', async () => {
+    const dataDir = (await import('./support/goosed.js')).temporaryDirectory();
+    const first = await startTestServer({ dataDir });
+    await useScriptedProvider(first, llm.url);
+    const session = await createSession(first);
+    llm.enqueue({ text: ['one ', 'two'] });
+    const all = await readSse(await first.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
+    await first.close();
+    const second = await startTestServer({ dataDir });
+    try {
+      // Right after the user message and message_start: the deltas that followed are gone.
+      const frames = await readSse(await second.request(`/api/sessions/${session.id}/events`, { headers: { 'last-event-id': all[0].id! } }), () => true);
+      expect(frames[0].event).toBe('resync');
+      expect(Number(frames[0].id)).toBeGreaterThan(Number(all.at(-1)!.id));
+      // New events are numbered above everything handed out before the restart.
+      const next = readSse(await second.request(`/api/sessions/${session.id}/events`), (f) => f.event === 'session_updated');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await second.request(`/api/sessions/${session.id}`, { method: 'PATCH', json: { name: 'renamed' } });
+      const updated = await next;
+      expect(Number(updated[0].id)).toBeGreaterThan(Number(all.at(-1)!.id));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a malformed Last-Event-ID and an unknown session', async () => {
+    const session = await createSession(goosed);
+    const bad = await follow(session.id, { 'last-event-id': 'abc' });
+    expect(bad.status).toBe(400);
+    expect((await follow('no-such-session')).status).toBe(404);
+    expect((await follow(session.id, {}, '?after=-1')).status).toBe(400);
+  });
+
+  it('tells followers of a deleted session and closes their stream', async () => {
+    const session = await createSession(goosed);
+    const response = await follow(session.id);
+    const reading = readSse(response);
+    await waitFor(() => true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await goosed.request(`/api/sessions/${session.id}`, { method: 'DELETE' })).status).toBe(204);
+    await expect(reading).resolves.toEqual([]);
+  });
+});
