@@ -73,4 +73,29 @@ describe('a crash (SIGKILL) in the middle of a reply', () => {
       await stop(second);
     }
   });
+
+  it('on SIGTERM gives the running reply a grace period, then saves it as interrupted and exits 0', async () => {
+    const dir = temporaryDirectory();
+    const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')];
+    const first = await spawnGoosed(args);
+    await json(`${first.url}/api/providers`, { method: 'POST', body: JSON.stringify({ name: 'openai', api_key: 'sk-term', model: 'm', base_url: `${llm.url}/v1` }) });
+    const session = await (await json(`${first.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name: 'term' }) })).json();
+    llm.enqueue({ text: Array.from({ length: 400 }, (_, i) => `w${i} `), chunkDelayMs: 25 });
+    const streaming = await json(`${first.url}/api/sessions/${session.id}/messages/stream`, { method: 'POST', body: JSON.stringify({ content: 'long' }) });
+    await readSse(streaming, (_f, frames) => frames.length >= 10);
+    const started = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8000);
+
+    const second = await spawnGoosed(args);
+    try {
+      const after = await (await fetch(`${second.url}/api/sessions/${session.id}`)).json();
+      expect(after.messages[1].status).toBe('interrupted');
+      expect(after.messages[1].content.length).toBeGreaterThan(0);
+      expect(after.status).toBe('idle');
+    } finally {
+      await stop(second);
+    }
+  });
 });
