@@ -113,4 +113,30 @@ describe('the goosed command', () => {
       await goosed.exited;
     }
   });
+
+  it('logs one JSON line per request at info (method, path, status, duration), none at warn', async () => {
+    const { args } = dirs();
+    const goosed = await spawnGoosed([...args, '--log-level', 'info']);
+    try {
+      await fetch(`${goosed.url}/api/status`);
+      await fetch(`${goosed.url}/api/sessions/nope`, { headers: { 'x-request-id': 'find-me-42' } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lines = goosed.stdout().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      const requests = lines.filter((line) => line.msg === 'request');
+      expect(requests).toContainEqual(expect.objectContaining({ method: 'GET', path: '/api/status', status: 200, ms: expect.any(Number), level: 30 }));
+      expect(requests).toContainEqual(expect.objectContaining({ path: '/api/sessions/nope', status: 404, req_id: 'find-me-42' }));
+    } finally {
+      goosed.child.kill('SIGTERM');
+      await goosed.exited;
+    }
+    const quiet = await spawnGoosed([...dirs().args, '--log-level', 'warn']);
+    try {
+      await fetch(`${quiet.url}/api/status`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(quiet.stdout()).not.toContain('"msg":"request"');
+    } finally {
+      quiet.child.kill('SIGTERM');
+      await quiet.exited;
+    }
+  });
 });
