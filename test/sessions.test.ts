@@ -180,3 +180,56 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('export and import', () => {
+  const exported = () => ({
+    format: 'goosed.session',
+    version: 1,
+    exported_at: '2026-11-25T10:00:00.000Z',
+    session: { name: 'Carried over', working_directory: workDir, execution_mode: 'approve', created_at: '2026-11-20T10:00:00.000Z' },
+    messages: [
+      { role: 'user', content: 'hello', parts: [{ type: 'text', text: 'hello' }], status: 'complete', created_at: '2026-11-20T10:00:01.000Z', usage: null, error: null },
+      {
+        role: 'assistant',
+        content: 'Listing.',
+        parts: [
+          { type: 'text', text: 'Listing.' },
+          { type: 'tool_call', id: 'call_1', tool: 'developer__shell', arguments: { command: 'ls' }, status: 'done', result: { content: 'a.txt', is_error: false } },
+        ],
+        status: 'running',
+        created_at: '2026-11-20T10:00:02.000Z',
+        usage: { input_tokens: 10, output_tokens: 4, total_tokens: 14 },
+        error: null,
+      },
+    ],
+  });
+
+  it('imports an export as a new session with new ids, and exports it back the same', async () => {
+    const response = await goosed.request('/api/sessions/import', { method: 'POST', json: exported() });
+    expect(response.status).toBe(201);
+    const session = await response.json();
+    expect(session).toMatchObject({ name: 'Carried over', working_directory: workDir, execution_mode: 'approve', message_count: 2 });
+    expect(session.usage).toEqual({ input_tokens: 10, output_tokens: 4, total_tokens: 14 });
+    expect(session.messages[1]).toMatchObject({ status: 'interrupted', reply_to: session.messages[0].id, content: 'Listing.' });
+
+    const back = await goosed.request(`/api/sessions/${session.id}/export`);
+    expect(back.status).toBe(200);
+    expect(back.headers.get('content-disposition')).toContain('attachment');
+    const again = await back.json();
+    expect(again.messages.map((m: { parts: unknown }) => m.parts)).toEqual(exported().messages.map((m) => m.parts));
+    expect(again.session.name).toBe('Carried over');
+  });
+
+  it('refuses an export of another format or with a missing working directory', async () => {
+    const wrong = await goosed.request('/api/sessions/import', { method: 'POST', json: { ...exported(), format: 'other' } });
+    expect(wrong.status).toBe(400);
+    const elsewhere = exported();
+    elsewhere.session.working_directory = '/no/such/place';
+    const missing = await goosed.request('/api/sessions/import', { method: 'POST', json: elsewhere });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).code).toBe('invalid_working_directory');
+    const overridden = await goosed.request('/api/sessions/import', { method: 'POST', json: { ...elsewhere, working_directory: workDir } });
+    expect(overridden.status).toBe(201);
+    expect((await goosed.request('/api/sessions/nope/export')).status).toBe(404);
+  });
+});

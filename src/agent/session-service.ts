@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, notFound } from '../api/errors.js';
-import type { CreateSessionRequest, Session, SessionSummary, UpdateSessionRequest } from '../api/sessions.js';
+import type { CreateSessionRequest, ImportSessionRequest, Session, SessionExport, SessionSummary, UpdateSessionRequest } from '../api/sessions.js';
+import type { Message } from '../api/messages.js';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { SessionListOptions, SessionPage } from '../store/store.js';
 import type { TieredStore } from '../store/tiered-store.js';
@@ -57,6 +58,44 @@ export class SessionService {
     const session = this.store.updateSession(id, changes)!;
     this.hub.publish(id, { type: 'session_updated', session });
     return session;
+  }
+
+  export(id: string): SessionExport {
+    const session = this.getWithMessages(id);
+    return {
+      format: 'goosed.session',
+      version: 1,
+      exported_at: new Date().toISOString(),
+      session: { name: session.name, working_directory: session.working_directory, execution_mode: session.execution_mode, created_at: session.created_at },
+      messages: session.messages.map(({ role, content, parts, status, created_at, usage, error }) => ({ role, content, parts, status, created_at, usage, error })),
+    };
+  }
+
+  /** A new session (new ids) holding the exported messages; a reply that was running is imported as interrupted. */
+  import(request: ImportSessionRequest): Session {
+    const workingDirectory = resolveWorkingDirectory(request.working_directory ?? request.session.working_directory);
+    const session = this.store.createSessionIn(this.settings.get().auto_save, {
+      id: randomUUID(),
+      name: request.session.name.trim() || 'Imported session',
+      working_directory: workingDirectory,
+      execution_mode: request.session.execution_mode,
+      created_at: new Date().toISOString(),
+    });
+    let lastUser: string | null = null;
+    for (const exported of request.messages) {
+      const id = randomUUID();
+      const message: Message = {
+        ...exported,
+        id,
+        session_id: session.id,
+        status: exported.status === 'running' ? 'interrupted' : exported.status,
+        reply_to: exported.role === 'assistant' ? lastUser : null,
+      };
+      this.store.addMessage({ ...message, client_id: null });
+      if (message.usage) this.store.addUsage(session.id, message.usage);
+      if (exported.role === 'user') lastUser = id;
+    }
+    return this.getWithMessages(session.id);
   }
 
   /** Cancels the running reply first, then deletes; followers of the session are disconnected. */

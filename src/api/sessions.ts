@@ -56,3 +56,27 @@ export type SessionListQuery = z.infer<typeof SessionListQuery>;
 export const SessionIdParam = z.object({
   id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' } }),
 });
+
+const ExportedMessage = Message.pick({ role: true, content: true, parts: true, status: true, created_at: true, usage: true, error: true });
+
+/** A whole session as portable JSON: `GET /api/sessions/{id}/export` writes it, `POST /api/sessions/import` reads it. */
+export const SessionExport = z
+  .object({
+    format: z.literal('goosed.session'),
+    version: z.literal(1),
+    exported_at: z.string(),
+    session: z.object({
+      name: z.string().max(500),
+      working_directory: z.string().max(4096),
+      execution_mode: ExecutionMode.nullable(),
+      created_at: z.string(),
+    }),
+    messages: z.array(ExportedMessage).max(100_000),
+  })
+  .openapi('SessionExport');
+export type SessionExport = z.infer<typeof SessionExport>;
+
+export const ImportSessionRequest = SessionExport.extend({
+  working_directory: z.string().min(1).max(4096).optional().openapi({ description: "Overrides the exported working directory (which must exist on this machine otherwise)." }),
+}).openapi('ImportSessionRequest');
+export type ImportSessionRequest = z.infer<typeof ImportSessionRequest>;

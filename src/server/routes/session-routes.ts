@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   CreateSessionRequest,
+  ImportSessionRequest,
   Session,
+  SessionExport,
   SessionIdParam,
   SessionListQuery,
   SessionSummary,
@@ -58,6 +60,25 @@ const deleteSession = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses(404) },
 });
 
+const exportSession = createRoute({
+  method: 'get',
+  path: '/api/sessions/{id}/export',
+  tags: ['sessions'],
+  summary: 'A session and its messages as portable JSON',
+  request: { params: SessionIdParam },
+  responses: { 200: jsonContent(SessionExport, 'The export'), ...errorResponses(404) },
+});
+
+const importSession = createRoute({
+  method: 'post',
+  path: '/api/sessions/import',
+  tags: ['sessions'],
+  summary: 'Create a session from an export',
+  description: 'Everything gets new ids. The working directory must exist here (or give `working_directory`).',
+  request: { body: jsonBody(ImportSessionRequest) },
+  responses: { 201: jsonContent(Session, 'The imported session'), ...errorResponses(400, 413, 415) },
+});
+
 export function sessionRoutes(app: App, { sessions }: AppContext): void {
   app.openapi(listSessions, (c) => {
     const query = c.req.valid('query');
@@ -67,6 +88,13 @@ export function sessionRoutes(app: App, { sessions }: AppContext): void {
   });
 
   app.openapi(createSession, (c) => c.json({ ...sessions.create(c.req.valid('json')), messages: [] }, 201));
+
+  app.openapi(importSession, (c) => c.json(sessions.import(c.req.valid('json')), 201));
+
+  app.openapi(exportSession, (c) => {
+    const id = c.req.valid('param').id;
+    return c.json(sessions.export(id), 200, { 'Content-Disposition': `attachment; filename="goosed-session-${id}.json"` });
+  });
 
   app.openapi(getSession, (c) => c.json(sessions.getWithMessages(c.req.valid('param').id), 200));
 
