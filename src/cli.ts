@@ -21,14 +21,15 @@ async function main(): Promise<void> {
   const flags = program.opts<CommandLineFlags>();
   const options = resolveOptions(flags);
   const server = await startServer(options);
-  process.stdout.write(`goosed listening on ${server.url}\n`);
+  // One write, so that whoever reads the first line also has the key lines.
+  let banner = `goosed listening on ${server.url}\n`;
   if (server.keyWasGenerated) {
-    process.stdout.write(
+    banner +=
       `goosed is reachable from other machines, so it requires a key, generated for this run:\n` +
-        `  ${server.secretKey}\n` +
-        `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`,
-    );
+      `  ${server.secretKey}\n` +
+      `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`;
   }
+  process.stdout.write(banner);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

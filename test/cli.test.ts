@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runGoosed, spawnGoosed, temporaryDirectory } from './support/goosed.js';
+import { runGoosed, spawnGoosed, temporaryDirectory, waitFor } from './support/goosed.js';
 
 function dirs() {
   const dir = temporaryDirectory();
@@ -102,7 +102,7 @@ describe('the goosed command', () => {
     const { args } = dirs();
     const goosed = await spawnGoosed(['--host', '0.0.0.0', ...args]);
     try {
-      const key = /^\s+(\S{40,})$/m.exec(goosed.stdout())![1];
+      const key = (await waitFor(() => /^\s+(\S{40,})$/m.exec(goosed.stdout())))![1];
       const local = goosed.url.replace('0.0.0.0', '127.0.0.1');
       expect((await fetch(`${local}/api/status`)).status).toBe(200);
       expect((await fetch(`${local}/api/sessions`)).status).toBe(401);
