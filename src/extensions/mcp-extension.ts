@@ -8,7 +8,7 @@ import type { ExtensionState, ToolCallContext, ToolDefinition, ToolResult, ToolS
 const TimeoutMs = z.number().int().positive().default(60_000);
 const StringMap = z.record(z.string(), z.string()).default({});
 
-export const McpStdioConfig = z.object({
+export const McpStdioConfig = z.strictObject({
   type: z.literal('stdio'),
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
@@ -16,7 +16,7 @@ export const McpStdioConfig = z.object({
   cwd: z.string().optional(),
   timeout_ms: TimeoutMs,
 });
-export const McpStreamableHttpConfig = z.object({
+export const McpStreamableHttpConfig = z.strictObject({
   type: z.literal('streamable_http'),
   url: z.url({ protocol: /^https?$/ }),
   headers: StringMap,

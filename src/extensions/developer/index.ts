@@ -7,7 +7,7 @@ import { createShellTool } from './shell.js';
 import { createTextEditorTools } from './text-editor.js';
 import type { ToolCallContext, ToolDefinition, ToolResult, ToolSource } from '../tool.js';
 
-export const DeveloperConfig = z.object({
+export const DeveloperConfig = z.strictObject({
   allow_shell: z.boolean().default(false),
   shell_timeout_ms: z.number().int().positive().default(120_000),
   max_output_bytes: z.number().int().min(1024).default(100 * 1024),

@@ -1,0 +1,83 @@
+// How an extension's configuration is read from a request and shown back: its type when the client
+// did not say, its secrets (header and env values, a URL's password) masked, and masked values in an
+// update taken to mean "keep what is stored".
+import { ApiError } from '../api/errors.js';
+import type { ExtensionType } from '../api/extensions.js';
+
+/** What GET shows in place of a secret; sending it back in an update keeps the stored value. */
+export const SECRET_MASK = '********';
+
+const BUILTIN_NAMES = new Set(['developer']);
+/** Config keys whose values are maps of secrets (HTTP headers, environment variables). */
+const SECRET_MAPS = ['headers', 'env'] as const;
+
+/** An explicit type wins; else `command` means stdio, `url` streamable HTTP, a built-in name builtin. */
+export function inferExtensionType(name: string, config: Record<string, unknown>, explicit?: ExtensionType): ExtensionType {
+  if (explicit) return explicit;
+  if (config.command !== undefined) return 'stdio';
+  if (config.url !== undefined) return 'streamable_http';
+  if (BUILTIN_NAMES.has(name)) return 'builtin';
+  throw new ApiError(
+    400,
+    'invalid_extension_config',
+    `Cannot tell what kind of extension "${name}" is: give config.command (an MCP server over stdio), config.url (over streamable HTTP), or "type". Built-in extensions: ${[...BUILTIN_NAMES].join(', ')}.`,
+  );
+}
+
+export function maskSecrets(config: Record<string, unknown>): Record<string, unknown> {
+  const masked: Record<string, unknown> = { ...config };
+  for (const key of SECRET_MAPS) {
+    const map = config[key];
+    if (isPlainObject(map)) masked[key] = Object.fromEntries(Object.keys(map).map((name) => [name, SECRET_MASK]));
+  }
+  if (typeof config.url === 'string') masked.url = maskUrlPassword(config.url);
+  return masked;
+}
+
+/**
+ * A client that edits what GET showed sends the masks back: each masked value becomes the stored
+ * one. A mask with nothing stored behind it is refused rather than saved as a password.
+ */
+export function restoreSecrets(next: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+  const restored: Record<string, unknown> = { ...next };
+  for (const key of SECRET_MAPS) {
+    const map = next[key];
+    if (!isPlainObject(map)) continue;
+    const storedMap = isPlainObject(stored[key]) ? stored[key] : {};
+    restored[key] = Object.fromEntries(
+      Object.entries(map).map(([name, value]) => {
+        if (value !== SECRET_MASK) return [name, value];
+        if (!Object.hasOwn(storedMap, name)) {
+          throw new ApiError(400, 'invalid_extension_config', `config.${key}.${name} is the mask ${SECRET_MASK} but no value is stored for it: send the real value.`);
+        }
+        return [name, storedMap[name]];
+      }),
+    );
+  }
+  if (typeof next.url === 'string' && typeof stored.url === 'string' && next.url === maskUrlPassword(stored.url)) restored.url = stored.url;
+  return restored;
+}
+
+/** The zod text of ExtensionConfigError ("✖ problem\n  → at path" lines) as one sentence naming the fields. */
+export function oneLineConfigError(message: string): string {
+  return message
+    .replace(/\n?✖ (.*)\n\s*→ at (\S+)/g, (_match, problem: string, path: string) => ` config.${path}: ${problem};`)
+    .replace(/\n\s*/g, ' ')
+    .replace(/:\s*$|;\s*$/, '.')
+    .trim();
+}
+
+function maskUrlPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = SECRET_MASK;
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

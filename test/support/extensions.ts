@@ -1,0 +1,67 @@
+// Helpers for tests that give goosed tools: extensions added through the HTTP API, the stdio MCP
+// fixture as a command line, and waiting for a reply to reach an approval or its end.
+import { fileURLToPath } from 'node:url';
+import { readProcStat } from '../../src/extensions/process-group.js';
+import { waitFor, type TestServer } from './goosed.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const STDIO_SERVER = fileURLToPath(new URL('../fixtures/mcp-stdio-server.ts', import.meta.url));
+
+/** The stdio MCP test server as an extension config (`node --import tsx test/fixtures/mcp-stdio-server.ts`). */
+export function stdioFixtureConfig(flags: string[] = []): Record<string, unknown> {
+  return { command: process.execPath, args: ['--import', 'tsx', STDIO_SERVER, ...flags], cwd: REPO_ROOT, timeout_ms: 15_000 };
+}
+
+export async function addExtension(goosed: TestServer, body: Record<string, unknown>): Promise<{ id: string; name: string; [key: string]: any }> {
+  const response = await goosed.request('/api/extensions', { method: 'POST', json: body });
+  if (response.status !== 201) throw new Error(`adding an extension failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export async function getExtension(goosed: TestServer, idOrName: string): Promise<any> {
+  const response = await goosed.request(`/api/extensions/${idOrName}`);
+  if (response.status !== 200) throw new Error(`GET extension failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export async function listMessages(goosed: TestServer, sessionId: string): Promise<any[]> {
+  return (await goosed.request(`/api/sessions/${sessionId}/messages`)).json();
+}
+
+/** The pending approvals of a session, once there is at least `count` of them. */
+export async function waitForPendingApprovals(goosed: TestServer, sessionId: string, count = 1): Promise<any[]> {
+  return waitFor(
+    async () => (await goosed.request(`/api/sessions/${sessionId}/approvals?status=pending`)).json(),
+    (approvals: any[]) => approvals.length >= count,
+  );
+}
+
+export function answerApproval(goosed: TestServer, sessionId: string, approvalId: string, decision: string, message?: string): Promise<Response> {
+  return goosed.request(`/api/sessions/${sessionId}/approvals/${approvalId}`, { method: 'POST', json: { decision, message } });
+}
+
+/** The last assistant message once it is no longer running. */
+export async function waitForReplyEnd(goosed: TestServer, sessionId: string, timeoutMs = 15_000): Promise<any> {
+  const messages = await waitFor(
+    () => listMessages(goosed, sessionId),
+    (list: any[]) => list.at(-1)?.role === 'assistant' && list.at(-1)?.status !== 'running',
+    timeoutMs,
+  );
+  return messages.at(-1);
+}
+
+/** The tool results the model was sent in an OpenAI chat-completions request body. */
+export function toolResultsSent(body: any): string[] {
+  return (body.messages as any[]).filter((message) => message.role === 'tool').map((message) => String(message.content));
+}
+
+/** The tool names offered in an OpenAI chat-completions request body (none: []). */
+export function toolsOffered(body: any): string[] {
+  return ((body.tools ?? []) as any[]).map((tool) => tool.function.name);
+}
+
+/** Alive and not a zombie (PID 1 in a container may never reap orphans). */
+export function processIsRunning(pid: number): boolean {
+  const stat = readProcStat(pid);
+  return stat !== null && stat.state !== 'Z';
+}
