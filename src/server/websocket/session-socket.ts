@@ -1,0 +1,227 @@
+import { WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { ApiError } from '../../api/errors.js';
+import type { SessionEvent } from '../../api/events.js';
+import type { Message } from '../../api/messages.js';
+import { WebSocketCloseCode, type ClientFrame } from '../../api/websocket.js';
+import type { EventHub } from '../../agent/event-hub.js';
+import type { ReplyManager } from '../../agent/reply-manager.js';
+import type { PublishedEvent, Subscriber } from '../../agent/session-channel.js';
+import type { Store } from '../../store/store.js';
+import type { SecurityPolicy } from '../middleware/security-policy.js';
+import { readClientFrame, type FrameReading } from './read-client-frame.js';
+
+export interface WebSocketLimits {
+  /** A text frame larger than this gets a `frame_too_large` error event (the connection stays). */
+  maxFrameBytes: number;
+  /** Bytes queued for a client that reads too slowly; past it the client is cut off with 4008. */
+  maxBufferedBytes: number;
+  /** How long a client that must send the key as its first frame has to do so. */
+  authTimeoutMs: number;
+  /** After a close frame, how long the peer has to answer before the socket is destroyed. */
+  closeGraceMs: number;
+}
+
+export interface SessionSocketDeps {
+  hub: EventHub;
+  replies: ReplyManager;
+  store: Pick<Store, 'getSession'>;
+  policy: () => SecurityPolicy;
+  logger: Logger;
+  limits: WebSocketLimits;
+}
+
+/**
+ * One WebSocket client of a session: it follows the session's events (live, or from a seq), and
+ * its frames start replies, cancel them and answer approvals. Frames it gets wrong are answered
+ * with an `error` event for this client only; the connection stays open.
+ */
+export class SessionSocket implements Subscriber {
+  private unsubscribe: (() => void) | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+  private terminateTimer: NodeJS.Timeout | null = null;
+  private terminateAt = 0;
+  private closing = false;
+  /** The largest frame sent since the queue was last within the bound. */
+  private largestQueuedFrame = 0;
+  /** Cleared by each heartbeat ping, set again by the peer's pong. */
+  private alive = true;
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly sessionId: string,
+    private authenticated: boolean,
+    private readonly startAfter: number | null,
+    private readonly deps: SessionSocketDeps,
+  ) {
+    ws.on('pong', () => (this.alive = true));
+    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+  }
+
+  open(): void {
+    if (this.authenticated) {
+      this.follow(this.startAfter);
+      return;
+    }
+    this.authTimer = setTimeout(() => this.close(WebSocketCloseCode.unauthorized, 'unauthorized: send {"type":"auth","key":"..."} as the first frame'), this.deps.limits.authTimeoutMs);
+    this.authTimer.unref();
+  }
+
+  receive(data: string | ArrayBufferLike | Blob): void {
+    if (this.closing) return;
+    const reading = readClientFrame(data, this.deps.limits.maxFrameBytes);
+    if (!this.authenticated) {
+      this.authenticate(reading);
+      return;
+    }
+    if ('refused' in reading) {
+      this.sendError(reading.refused.code, reading.refused.error);
+      return;
+    }
+    this.handle(reading.frame);
+  }
+
+  deliver(published: PublishedEvent): void {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    // The UTF-8 bytes are made once per event and shared by every WebSocket client (and their queues).
+    const frame = (published.wsFrame ??= Buffer.from(published.json));
+    // A client that does not read must not make the server hold an ever-growing queue for it. One
+    // large event (a long message_complete) may sit on top of the bound without counting as slow.
+    const queued = this.ws.bufferedAmount;
+    if (queued <= this.deps.limits.maxBufferedBytes) this.largestQueuedFrame = 0;
+    else if (queued > this.deps.limits.maxBufferedBytes + this.largestQueuedFrame) {
+      this.close(WebSocketCloseCode.slowConsumer, 'slow_consumer: too many unread events; reconnect and send {"type":"resume","after":<last seq>}');
+      return;
+    }
+    this.largestQueuedFrame = Math.max(this.largestQueuedFrame, frame.length);
+    this.ws.send(frame, { binary: false });
+  }
+
+  end(): void {
+    this.close(WebSocketCloseCode.sessionDeleted, 'session_deleted: the session was deleted');
+  }
+
+  /** Heartbeat: a peer that did not answer the previous ping is gone. */
+  ping(): void {
+    if (this.closing) return;
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  /** Sends the close frame (once); a socket already closing keeps its reason but may get a shorter grace (shutdown). */
+  close(code: number, reason: string, graceMs = this.deps.limits.closeGraceMs): void {
+    if (!this.closing) {
+      this.stop();
+      this.ws.close(code, reason);
+    }
+    // A peer that never reads never answers the close frame either.
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const at = Date.now() + graceMs;
+    if (this.terminateTimer && this.terminateAt <= at) return;
+    if (this.terminateTimer) clearTimeout(this.terminateTimer);
+    this.terminateAt = at;
+    this.terminateTimer = setTimeout(() => this.ws.terminate(), graceMs);
+    this.terminateTimer.unref();
+  }
+
+  /** The socket closed (either side): stop following and drop the timers. */
+  stop(): void {
+    this.closing = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    if (this.ws.readyState === WebSocket.CLOSED && this.terminateTimer) clearTimeout(this.terminateTimer);
+  }
+
+  private authenticate(reading: FrameReading): void {
+    if (!('frame' in reading) || reading.frame.type !== 'auth') {
+      this.close(WebSocketCloseCode.unauthorized, 'unauthorized: the first frame must be {"type":"auth","key":"..."}');
+      return;
+    }
+    if (!this.deps.policy().acceptsKey(reading.frame.key)) {
+      this.close(WebSocketCloseCode.unauthorized, 'invalid_key: the secret key is not valid');
+      return;
+    }
+    this.authenticated = true;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.follow(this.startAfter);
+  }
+
+  private handle(frame: ClientFrame): void {
+    const { replies } = this.deps;
+    switch (frame.type) {
+      case 'auth':
+        return; // already past the key check
+      case 'message': {
+        const { type: _type, ...request } = frame;
+        // The reply's events reach this client (and every other follower) through the channel.
+        replies.start(this.sessionId, request).then(
+          (reply) => {
+            // A repeated message id whose reply already ended: its end is all there is to send.
+            if (reply.startSeq < 0) this.sendReplyEnd(reply.message);
+          },
+          (error: unknown) => this.sendFailure(error),
+        );
+        return;
+      }
+      case 'cancel':
+        if (!replies.cancel(this.sessionId)) this.sendError('no_running_reply', 'No reply is running in this session.');
+        return;
+      case 'approval':
+        try {
+          replies.answerApproval(this.sessionId, frame.id, frame.decision, frame.message ?? null);
+        } catch (error) {
+          this.sendFailure(error);
+        }
+        return;
+      case 'resume':
+        this.follow(frame.after);
+        return;
+    }
+  }
+
+  /** Subscribes from `after` (replay, then live) or from now; a resume replaces the subscription. */
+  private follow(after: number | null): void {
+    if (!this.deps.store.getSession(this.sessionId)) {
+      this.close(WebSocketCloseCode.sessionNotFound, 'session_not_found: no session with this id');
+      return;
+    }
+    this.unsubscribe?.();
+    this.unsubscribe = this.deps.hub.channel(this.sessionId).subscribe(this, after);
+  }
+
+  private sendFailure(error: unknown): void {
+    if (error instanceof ApiError) {
+      this.sendError(error.code, error.message);
+      return;
+    }
+    this.deps.logger.error({ err: error, session_id: this.sessionId }, 'websocket frame failed');
+    this.sendError('internal_error', 'The frame failed on an unexpected error; it is logged.');
+  }
+
+  private sendReplyEnd(message: Message): void {
+    const envelope = { seq: this.deps.hub.channel(this.sessionId).headSeq, session_id: this.sessionId, message_id: message.id, created_at: new Date().toISOString() };
+    const event: SessionEvent = message.status === 'error' && message.error
+      ? { ...envelope, type: 'error', ...message.error }
+      : { ...envelope, type: 'message_complete', message };
+    this.sendOwn(event);
+  }
+
+  /**
+   * An error for this client only: not stored, not numbered anew. It carries the current head seq,
+   * like `resync`: every event up to it was queued to this client before it.
+   */
+  private sendError(code: string, error: string): void {
+    this.sendOwn({ type: 'error', seq: this.deps.hub.channel(this.sessionId).headSeq, session_id: this.sessionId, created_at: new Date().toISOString(), error, code });
+  }
+
+  private sendOwn(event: SessionEvent): void {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify(event));
+  }
+}
