@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Context } from 'hono';
+import { ApiError } from '../../api/errors.js';
+import type { App } from '../app-context.js';
+
+// The web interface at `/`: the files `npm run build` writes to dist/web (source in web/). They hold
+// no data (the page asks for the key), so they are public; the Host check still applies. Files are
+// read and compressed once, on first use; names under /assets/ carry content hashes and are cached
+// by browsers for good, the page itself is revalidated.
+
+/** Everything the page loads comes from this server; nothing runs that is not one of its files. */
+export const WEB_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.webmanifest', '.txt']);
+
+const PAGE_HEADERS = {
+  'Content-Security-Policy': WEB_PAGE_CSP,
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+interface WebFile {
+  body: Uint8Array;
+  gzip: Uint8Array | null;
+  type: string;
+  etag: string;
+  immutable: boolean;
+}
+
+/** The paths of the page and its files (web/public holds only the icon): public, unlike everything under /api. */
+export function isWebPagePath(path: string): boolean {
+  return path === '/' || path === '/favicon.svg' || /^\/assets\/[^/]+$/.test(path);
+}
+
+/** dist/web beside the bundled dist/cli.js, or the repository's dist/web when running from source. */
+export function defaultWebRoot(): string {
+  const bundled = fileURLToPath(new URL('./web/', import.meta.url));
+  if (existsSync(join(bundled, 'index.html'))) return bundled;
+  return fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+}
+
+function loadFiles(root: string): Map<string, WebFile> | null {
+  if (!existsSync(join(root, 'index.html'))) return null;
+  const files = new Map<string, WebFile>();
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const urlPath = `/${relative(root, path).split(sep).join('/')}`;
+    const extension = extname(entry.name);
+    const body = readFileSync(path);
+    files.set(urlPath === '/index.html' ? '/' : urlPath, {
+      body,
+      gzip: COMPRESSIBLE.has(extension) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
+      type: CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+      immutable: urlPath.startsWith('/assets/'),
+    });
+  }
+  return files;
+}
+
+export function webRoutes(app: App, { root = defaultWebRoot() }: { root?: string } = {}): void {
+  let files: Map<string, WebFile> | null = null;
+
+  const serve = (c: Context) => {
+    // Until the interface is built (`npm run dev` without a build), look again on each request.
+    files ??= loadFiles(root);
+    const file = files?.get(c.req.path);
+    if (!file) {
+      if (c.req.path === '/' && !files) {
+        throw new ApiError(503, 'web_interface_not_built', 'The web interface is not built yet: run `npm run build`, then reload.');
+      }
+      throw new ApiError(404, 'not_found', `Nothing at ${c.req.path}.`);
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': file.type,
+      'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ETag: file.etag,
+      'X-Content-Type-Options': 'nosniff',
+      ...(c.req.path === '/' ? PAGE_HEADERS : {}),
+    };
+    if (file.gzip) headers.Vary = 'Accept-Encoding';
+    if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(file.etag)) return c.body(null, 304, headers);
+    if (file.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      return c.body(file.gzip as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
+    }
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, headers);
+  };
+
+  app.get('/', serve);
+  app.get('/assets/:file', serve);
+  app.get('/favicon.svg', serve);
+}

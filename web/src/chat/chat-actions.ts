@@ -1,0 +1,36 @@
+import type { ApprovalDecision, ExecutionMode } from '../../../src/client/index.js';
+import { api, dataOf, GoosedError } from '../lib/api.js';
+
+/** A message id of our own: sending it twice (a retried click, a flaky network) starts one reply. */
+function newMessageId(): string {
+  // getRandomValues, unlike randomUUID, also works on plain http to a non-loopback address.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `web-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Starts a reply. Its events reach the page through `/events`, which the chat follows anyway, so the
+ * stream this answers with is closed at once (the reply goes on; that is how goosed works).
+ */
+export async function sendMessage(sessionId: string, content: string): Promise<void> {
+  const { data, error, response } = await api.POST('/api/sessions/{id}/messages/stream', {
+    params: { path: { id: sessionId } },
+    body: { content, id: newMessageId() },
+    parseAs: 'stream',
+  });
+  if (error !== undefined || !response.ok) throw GoosedError.fromBody(response.status, error, response.statusText);
+  await data?.cancel().catch(() => {});
+}
+
+export const cancelReply = (sessionId: string) => dataOf(api.POST('/api/sessions/{id}/cancel', { params: { path: { id: sessionId } } }));
+
+export const answerApproval = (sessionId: string, approvalId: string, decision: ApprovalDecision) =>
+  dataOf(api.POST('/api/sessions/{id}/approvals/{approval_id}', { params: { path: { id: sessionId, approval_id: approvalId } }, body: { decision } }));
+
+export const updateSession = (sessionId: string, change: { name?: string; execution_mode?: ExecutionMode | null }) =>
+  dataOf(api.PATCH('/api/sessions/{id}', { params: { path: { id: sessionId } }, body: change }));
+
+export async function deleteSession(sessionId: string): Promise<void> {
+  const { response, error } = await api.DELETE('/api/sessions/{id}', { params: { path: { id: sessionId } } });
+  if (!response.ok) throw GoosedError.fromBody(response.status, error, response.statusText);
+}
