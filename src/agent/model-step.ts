@@ -74,6 +74,10 @@ export async function runModelStep(options: StepOptions): Promise<StepResult> {
           produced = true;
           toolCalls.push({ id: part.toolCallId, tool: part.toolName, arguments: asObject(part.input) });
         } else if (part.type === 'finish') {
+          // Every provider adapter starts from "other" with no raw reason and replaces it when the
+          // provider says how it stopped; still unset means the answer was cut short or a frame was
+          // dropped unread (the Ollama adapter skips lines it cannot parse): not a complete answer.
+          if (part.finishReason === 'other' && part.rawFinishReason === undefined) failure = new IncompleteAnswer();
           const input = part.totalUsage.inputTokens ?? 0;
           const output = part.totalUsage.outputTokens ?? 0;
           usage = { input_tokens: input, output_tokens: output, total_tokens: part.totalUsage.totalTokens ?? input + output };
@@ -101,6 +105,14 @@ export async function runModelStep(options: StepOptions): Promise<StepResult> {
     if (!info.retryable || produced || attempt >= options.retry.attempts) throw new ProviderFailure(info);
     const backoff = Math.min(options.retry.maxDelayMs, options.retry.baseDelayMs * 2 ** (attempt - 1));
     await sleep(Math.min(options.retry.maxDelayMs, Math.max(backoff, info.retryAfterMs ?? 0)), options.signal);
+  }
+}
+
+/** The provider's stream ended without a finish reason. */
+class IncompleteAnswer extends Error {
+  override name = 'AI_IncompleteAnswerError';
+  constructor() {
+    super('the answer ended without a finish reason (cut short, or a frame could not be read)');
   }
 }
 

@@ -42,6 +42,7 @@ export interface ReplyManagerOptions {
  */
 export class ReplyManager {
   private readonly running = new Map<string, RunningReply | 'starting'>();
+  private stopping = false;
   readonly approvals: ApprovalBroker;
 
   constructor(
@@ -76,10 +77,12 @@ export class ReplyManager {
       }
       await current.done;
     }
+    this.refuseWhileStopping();
     this.running.set(sessionId, 'starting');
     try {
       // Before anything is written: with no usable provider, the message is refused whole.
       await this.providers.resolve();
+      this.refuseWhileStopping();
     } catch (error) {
       this.running.delete(sessionId);
       throw error;
@@ -147,6 +150,11 @@ export class ReplyManager {
       for (const stale of messages.filter((m) => m.status === 'running')) {
         const writer = new ReplyWriter(stale, this.store, this.hub, this.options.flushIntervalMs);
         this.store.cancelApprovals(session.id, stale.id);
+        // A tool call cut off by the crash must not show as running forever.
+        for (const part of stale.parts) {
+          if (part.type !== 'tool_call' || part.result !== null) continue;
+          writer.setToolResult(part, 'cancelled', { content: 'The server stopped before this tool call finished; it may or may not have taken effect.', is_error: true });
+        }
         writer.finish('interrupted', { error: 'The server stopped while this reply was running; what it wrote is kept.', code: 'interrupted' });
       }
       this.setStatus(session.id, 'idle');
@@ -155,6 +163,8 @@ export class ReplyManager {
 
   /** Shutdown: replies get `graceMs` to finish; the rest are stopped and saved as interrupted. Replies waiting for a person are left waiting (they resume after the restart). */
   async shutdown(graceMs: number): Promise<void> {
+    // A reply started from here on would outlive the store it writes to.
+    this.stopping = true;
     const replies = [...this.running.values()].filter((r): r is RunningReply => r !== 'starting');
     const all = Promise.all(replies.map((r) => r.done));
     const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
@@ -209,6 +219,10 @@ export class ReplyManager {
     if (error instanceof ApiError) return writer.finish('error', { error: error.message, code: error.code });
     this.logger.error({ err: error, session_id: writer.sessionId }, 'reply failed');
     return writer.finish('error', { error: 'The reply failed on an unexpected error; it is logged.', code: 'internal_error' });
+  }
+
+  private refuseWhileStopping(): void {
+    if (this.stopping) throw new ApiError(503, 'shutting_down', 'The server is shutting down; send the message again once it is back.');
   }
 
   private findRepeated(sessionId: string, clientId: string): ReplyHandle | null {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { CappedOutput } from './capped-output.js';
-import { terminateProcessGroup, trackProcessGroup } from '../process-group.js';
+import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '../process-group.js';
 
 export interface RunCommandOptions {
   cwd: string;
@@ -28,6 +28,12 @@ export interface CommandOutcome {
 
 /** After the shell exits, how long background jobs that inherited its stdout may keep us reading. */
 const DRAIN_AFTER_EXIT_MS = 200;
+/**
+ * With nothing left in the group, nobody holds the pipes: they close as soon as their last output
+ * is read, which on a loaded machine can come well after the exit was seen. Bounded all the same,
+ * for a process that left the group (setsid) with the pipes.
+ */
+const CLOSE_AFTER_EXIT_MS = 5000;
 /** setTimeout fires at once for delays beyond 2^31-1 ms, so longer timeouts are clamped. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -91,7 +97,8 @@ export async function runCommand(command: string, options: RunCommandOptions): P
       clearTimeout(timer);
       // When we are stopping the group, wait until all of it is dead before answering.
       await stopping;
-      await Promise.race([closed, new Promise((done) => setTimeout(done, DRAIN_AFTER_EXIT_MS))]);
+      const drainMs = child.pid !== undefined && processGroupIsAlive(child.pid) ? DRAIN_AFTER_EXIT_MS : CLOSE_AFTER_EXIT_MS;
+      await Promise.race([closed, new Promise((done) => setTimeout(done, drainMs))]);
       // A job the command left running in the background keeps the pipes open; stop reading them.
       child.stdout.destroy();
       child.stderr.destroy();

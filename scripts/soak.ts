@@ -1,0 +1,101 @@
+// `npm run soak [-- --quick] [--minutes N] [--sessions N] [--rotate N]`: goosed (the built
+// dist/cli.js, as a process) serves 100 sessions that reply without pause, each reply a tool round
+// trip (the scripted LLM asks for developer__shell `echo`, execution mode auto, then answers), for
+// 10 minutes (quick: 1 minute). goosed's resident memory and open descriptors are sampled from /proc.
+// The run fails when a reply does not complete, or memory or descriptors grow after warm-up.
+//
+// Each session is deleted and replaced after `--rotate` replies (default 10): the run reaches a
+// steady state (one session's history does not grow without end), covers creating and deleting
+// sessions, and per-session memory that is never released shows as growth. Descriptors are compared
+// at rest (the load paused until no reply is in flight) right after warm-up and at the end, because
+// in flight each reply holds sockets and pipes and the count swings by a hundred.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startScriptedLlm, type RecordedRequest, type ScriptedTurn } from '../test/support/scripted-llm.js';
+import { spawnBundledGoosed } from '../test/support/goosed-bundle.js';
+import { describeFds, judgeRss, sampleProcess, type ProcessSample } from './support/process-sampler.js';
+import { ReplyLoad } from './support/reply-load.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(args[index + 1]);
+};
+const quick = args.includes('--quick');
+const minutes = option('minutes', quick ? 1 : 10);
+const durationMs = minutes * 60_000;
+const warmUpSeconds = Math.round((durationMs / 1000) * (quick ? 0.3 : 0.2));
+const sampleEveryMs = quick ? 2000 : 5000;
+const REST_MS = 6000;
+
+/** Tool call first; once the tool result is in the conversation, the closing text. */
+function scriptedTurn(request: RecordedRequest): ScriptedTurn {
+  if ((request.body.messages as any[]).at(-1)?.role === 'tool') return { text: 'The echo worked, as it always does. Next one, please.' };
+  return { toolCalls: [{ name: 'developer__shell', arguments: { command: 'echo soak' } }] };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'goosed-soak-'));
+  const llm = await startScriptedLlm();
+  llm.setFallback(scriptedTurn);
+  const bundle = { file: join(import.meta.dirname, '..', 'dist', 'cli.js'), remove: () => {} };
+  const goosed = await spawnBundledGoosed(bundle, ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')]);
+  const pid = goosed.child.pid!;
+  const alive = () => goosed.child.exitCode === null && goosed.child.signalCode === null;
+  const api = (path: string, method = 'GET', body?: unknown) =>
+    fetch(`${goosed.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  try {
+    await api('/api/providers', 'POST', { name: 'openai', api_key: 'sk-soak-0000000000000000', model: 'scripted', base_url: `${llm.url}/v1` });
+    await api('/api/extensions', 'POST', { name: 'developer', config: { allow_shell: true } });
+    const started = Date.now();
+    const load = new ReplyLoad(api, { sessions: option('sessions', 100), rotateAfter: option('rotate', 10), keepGoing: () => alive() && Date.now() - started < durationMs });
+    console.log(`goosed pid ${pid}: ${option('sessions', 100)} sessions for ${minutes} min (warm-up ${warmUpSeconds} s), a sample every ${sampleEveryMs / 1000} s`);
+
+    const samples: ProcessSample[] = [];
+    const sample = () => {
+      if (!alive()) return;
+      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), done: load.completed, ...sampleProcess(pid) });
+      const last = samples.at(-1)!;
+      console.log(`${String(last.atSeconds).padStart(5)} s  rss ${last.rssMiB.toFixed(1).padStart(7)} MiB  fds ${String(last.fds).padStart(4)}  replies ${last.done}`);
+    };
+    sample();
+    const sampler = setInterval(sample, sampleEveryMs);
+    const running = load.run();
+
+    await sleep(warmUpSeconds * 1000);
+    await load.pause();
+    // Longer than the keep-alive timeouts (5 s server side, 4 s in fetch): idle connections close.
+    await sleep(REST_MS);
+    const atRestAfterWarmUp = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid) } : { rssMiB: NaN, fds: NaN, kinds: {} };
+    load.resume();
+    await running;
+    clearInterval(sampler);
+    await sleep(REST_MS);
+    const atRestAtEnd = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid) } : { rssMiB: NaN, fds: NaN, kinds: {} };
+
+    const rss = judgeRss(samples, warmUpSeconds);
+    const fdsFlat = atRestAtEnd.fds - atRestAfterWarmUp.fds <= 5;
+    const seconds = (Date.now() - started) / 1000;
+    console.log(JSON.stringify({
+      minutes, sessionsUsed: load.sessionsUsed, replies: load.completed, failedReplies: load.failures.length, repliesPerSecond: Math.round((load.completed / seconds) * 10) / 10,
+      rss: { first: samples[0].rssMiB, afterWarmUp: rss.start, end: rss.end, growthMiB: rss.growthMiB, slopeMiBPerMinute: rss.slopeMiBPerMinute, atRestAfterWarmUp: atRestAfterWarmUp.rssMiB, atRestAtEnd: atRestAtEnd.rssMiB, flat: rss.flat },
+      fds: {
+        first: samples[0].fds, atRestAfterWarmUp: atRestAfterWarmUp.fds, atRestAtEnd: atRestAtEnd.fds, maxInFlight: Math.max(...samples.map((s) => s.fds)), flat: fdsFlat,
+        kindsAfterWarmUp: atRestAfterWarmUp.kinds, kindsAtEnd: atRestAtEnd.kinds,
+      },
+    }, null, 2));
+    for (const failure of load.failures.slice(0, 10)) console.log(`failed: ${failure}`);
+    process.exitCode = alive() && load.failures.length === 0 && rss.flat && fdsFlat ? 0 : 1;
+  } finally {
+    goosed.child.kill('SIGTERM');
+    const code = await goosed.exited;
+    if (code !== 0) console.log(`goosed exited with ${code}: ${goosed.stderr().slice(-4000)}`);
+    await llm.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,67 @@
+// goosed as a separate process started from a fresh esbuild bundle of src/ (packages stay in
+// node_modules): it starts in about half the time tsx needs, which matters to tests that kill and
+// restart it many times, and it is built from the working tree, so it is never stale.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { build } from 'esbuild';
+import type { GoosedProcess } from './goosed.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+export interface GoosedBundle {
+  file: string;
+  remove(): void;
+}
+
+/** Written to test-output/ (one level below package.json, where src/version.ts looks for it). */
+export async function buildGoosedBundle(): Promise<GoosedBundle> {
+  mkdirSync(join(REPO, 'test-output'), { recursive: true });
+  const file = join(REPO, 'test-output', `goosed-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+  await build({
+    entryPoints: [join(REPO, 'src', 'cli.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return { file, remove: () => rmSync(file, { force: true }) };
+}
+
+/** Environment without the machine's provider keys: the tests configure providers through the API. */
+function cleanEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/API_KEY|BASE_URL|^GOOSE_|^GOOSED_|^OLLAMA_HOST$/.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Starts the bundle and waits for its `listening on` line. */
+export function spawnBundledGoosed(bundle: GoosedBundle, args: string[], env: NodeJS.ProcessEnv = {}): Promise<GoosedProcess> {
+  const child = spawn(process.execPath, [bundle.file, ...args], { env: cleanEnvironment({ GOOSED_LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`goosed did not start: ${err}`)), 20_000);
+    const check = () => {
+      const match = /goosed listening on (http:\/\/\S+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', check);
+      resolve({ child, url: match[1], stdout: () => out, stderr: () => err, exited });
+    };
+    child.stdout!.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`goosed exited with ${code}: ${err}`));
+    });
+  });
+}
