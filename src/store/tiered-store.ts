@@ -6,26 +6,44 @@ import { SqliteStore } from './sqlite-store.js';
 import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
 import { encodeCursor } from './cursor.js';
 
+/** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
+const LIST_CACHE_ENTRIES = 32;
+
 /**
  * The disk store plus an in-memory one for sessions created while `auto_save` is off: each
  * session-scoped call goes to the store that owns the session; lists merge both.
+ *
+ * Session lists are cached until the next write that changes a listed column (every such write
+ * passes through here): a client polling the list costs no query while nothing changes.
  */
 export class TieredStore implements Store {
   readonly persistent = true;
   private readonly memory = new SqliteStore(':memory:');
   private readonly memoryIds = new Set<string>();
+  private readonly listCache = new Map<string, SessionPage>();
 
   constructor(readonly disk: SqliteStore) {}
 
+  /** Runs a write that changes sessions as listed, and forgets the cached lists even if it throws. */
+  private changingSessions<T>(write: () => T): T {
+    try {
+      return write();
+    } finally {
+      this.listCache.clear();
+    }
+  }
+
   /** Where a new session goes, decided by the `auto_save` setting at creation time. */
   createSessionIn(persist: boolean, session: NewSession): SessionSummary {
-    if (persist) return this.disk.createSession(session);
-    this.memoryIds.add(session.id);
-    return this.memory.createSession(session);
+    return this.changingSessions(() => {
+      if (persist) return this.disk.createSession(session);
+      this.memoryIds.add(session.id);
+      return this.memory.createSession(session);
+    });
   }
 
   createSession(session: NewSession): SessionSummary {
-    return this.disk.createSession(session);
+    return this.changingSessions(() => this.disk.createSession(session));
   }
 
   private owner(sessionId: string): SqliteStore {
@@ -36,7 +54,19 @@ export class TieredStore implements Store {
     return this.owner(id).getSession(id);
   }
 
+  /** The page is shared with later callers until the next write: treat it as read-only. */
   listSessions(options: SessionListOptions): SessionPage {
+    const key = `${options.limit}\u0000${options.cursor ?? ''}\u0000${options.q ?? ''}`;
+    let page = this.listCache.get(key);
+    if (!page) {
+      page = this.querySessions(options);
+      if (this.listCache.size >= LIST_CACHE_ENTRIES) this.listCache.clear();
+      this.listCache.set(key, page);
+    }
+    return page;
+  }
+
+  private querySessions(options: SessionListOptions): SessionPage {
     if (this.memoryIds.size === 0) return this.disk.listSessions(options);
     const disk = this.disk.listSessions(options);
     const memory = this.memory.listSessions(options);
@@ -51,21 +81,24 @@ export class TieredStore implements Store {
   }
 
   updateSession(id: string, changes: SessionChanges) {
-    return this.owner(id).updateSession(id, changes);
+    return this.changingSessions(() => this.owner(id).updateSession(id, changes));
   }
 
   deleteSession(id: string): boolean {
-    const deleted = this.owner(id).deleteSession(id);
-    this.memoryIds.delete(id);
-    return deleted;
+    return this.changingSessions(() => {
+      const deleted = this.owner(id).deleteSession(id);
+      this.memoryIds.delete(id);
+      return deleted;
+    });
   }
 
   listBusySessions(): SessionSummary[] {
     return this.disk.listBusySessions();
   }
 
+  /** Counts the message and touches the session's updated_at. */
   addMessage(message: NewMessage): void {
-    this.owner(message.session_id).addMessage(message);
+    this.changingSessions(() => this.owner(message.session_id).addMessage(message));
   }
 
   saveMessage(message: Message): void {
@@ -89,7 +122,7 @@ export class TieredStore implements Store {
   }
 
   addUsage(sessionId: string, usage: Usage): void {
-    this.owner(sessionId).addUsage(sessionId, usage);
+    this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
   }
 
   appendEvent(event: SessionEvent): void {

@@ -1,0 +1,106 @@
+// `npm run bench` / `npm run bench:quick`: starts the scripted LLM, runs each scenario against the
+// bundled goosed (dist/cli.js) in a child process, prints every figure beside the baseline measured
+// in the same run, and writes bench/results/latest.{json,md} plus timestamped copies.
+//
+//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof]
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FULL, QUICK } from './config.js';
+import type { Scenario } from './scenario.js';
+import { apiRead } from './scenarios/api-read.js';
+import { streamRelay } from './scenarios/stream-relay.js';
+import { concurrentReplies } from './scenarios/concurrent-replies.js';
+import { idleSubscribers } from './scenarios/idle-subscribers.js';
+import { history } from './scenarios/history.js';
+import { startup } from './scenarios/startup.js';
+import { startLlmProcess } from './support/llm-process.js';
+import { killLiveChildren } from './support/processes.js';
+import { describeMachine, machineLine, markdownTable, row, textRows, writeReport, type ResultRow } from './support/report.js';
+
+const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, idleSubscribers, history, startup];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick ?? false;
+const sizes = quick ? QUICK : FULL;
+const only = values.only?.split(',').map((name) => name.trim());
+const unknown = only?.filter((name) => !SCENARIOS.some((s) => s.name === name)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
+  process.exit(2);
+}
+const selected = SCENARIOS.filter((scenario) => !only || only.includes(scenario.name));
+const resultsDir = join(import.meta.dirname, 'results');
+const profileDir = join(resultsDir, 'profiles');
+const goosedNodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+if (values['cpu-prof']) mkdirSync(profileDir, { recursive: true });
+// Bounds a scenario that hangs: the run reports it and goes on.
+const SCENARIO_TIMEOUT_MS = quick ? 180_000 : 900_000;
+
+process.on('SIGINT', () => {
+  killLiveChildren();
+  process.exit(130);
+});
+
+const machine = describeMachine();
+const startedAt = new Date();
+const started = performance.now();
+process.stdout.write(`goosed benchmarks (${quick ? 'quick' : 'full'}) on ${machineLine(machine)}\n`);
+if (machine.load_at_start > 0.5) {
+  process.stdout.write(`warning: the load average is ${machine.load_at_start} before the run starts; other work on this machine will skew the figures\n`);
+}
+const root = mkdtempSync(join(tmpdir(), 'goosed-bench-'));
+const llm = await startLlmProcess();
+const rows: ResultRow[] = [];
+const details: Record<string, unknown> = {};
+try {
+  for (const scenario of selected) {
+    const scenarioStarted = performance.now();
+    process.stdout.write(`\n▸ ${scenario.name}\n`);
+    const workDir = mkdtempSync(join(root, `${scenario.name}-`));
+    const log = (message: string) => process.stdout.write(`    ${message}\n`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`)), SCENARIO_TIMEOUT_MS);
+      });
+      const result = await Promise.race([scenario.run({ sizes, workDir, llm, goosedNodeArgs, log }), timeout]);
+      rows.push(...result.rows);
+      details[scenario.name] = { ...result.details, seconds: Math.round((performance.now() - scenarioStarted) / 100) / 10 };
+      process.stdout.write(`${textRows(result.rows)}\n`);
+    } catch (error) {
+      const failed = row({ scenario: scenario.name, metric: 'run', unit: '', goosed: Number.NaN, pass: false, note: `failed: ${(error as Error).message.split('\n')[0]}` });
+      rows.push(failed);
+      details[scenario.name] = { error: (error as Error).stack };
+      process.stdout.write(`${textRows([failed])}\n${(error as Error).stack}\n`);
+      // A scenario cut short by the timeout may still have servers running.
+      killLiveChildren(llm.pid);
+    } finally {
+      clearTimeout(timer);
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await llm.stop();
+  killLiveChildren();
+  rmSync(root, { recursive: true, force: true });
+}
+
+const report = {
+  mode: quick ? ('quick' as const) : ('full' as const),
+  started_at: startedAt.toISOString(),
+  duration_s: Math.round((performance.now() - started) / 1000),
+  machine,
+  load_at_end: Math.round(loadavg()[0] * 100) / 100,
+  rows,
+  details,
+};
+const written = writeReport(resultsDir, report);
+process.stdout.write(`\n${markdownTable(rows)}\n\n${rows.filter((r) => r.pass === false).length} missed · ${report.duration_s} s · ${written.json}\n`);

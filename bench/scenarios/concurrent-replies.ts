@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { Scenario } from '../scenario.js';
+import { configureScriptedProvider, createSessions } from '../support/goosed-api.js';
+import { settledRssKiB, startGoosed } from '../support/processes.js';
+import { traceDirectReply, traceGoosedReply, type ReplyTrace } from '../support/reply-client.js';
+import { row } from '../support/report.js';
+import { keepAliveAgent } from '../support/sse-request.js';
+import { percentile } from '../support/stats.js';
+
+const MB = 1e6;
+
+/**
+ * Many sessions replying at once at a typical model pace. Every token the provider sends carries
+ * the time it was due on the wire, so the client can tell how late it arrived: read straight from
+ * the provider (the baseline: the provider's own pacing plus the client) and relayed by goosed.
+ */
+export const concurrentReplies: Scenario = {
+  name: 'concurrent-replies',
+  async run({ sizes, workDir, llm, goosedNodeArgs, log }) {
+    const { sessions: count, tokens, tokenIntervalMs } = sizes.concurrentReplies;
+    const goosed = await startGoosed({ dataDir: join(workDir, 'data'), nodeArgs: goosedNodeArgs });
+    const agent = keepAliveAgent();
+    try {
+      await configureScriptedProvider(goosed.url, llm.url);
+      const sessions = await createSessions(goosed.url, count + 1);
+      await llm.serve({ tokens: 10, chunkDelayMs: 0, stamped: false });
+      await traceGoosedReply(goosed.url, sessions.pop()!, { agent });
+      const idleRss = await settledRssKiB(goosed);
+
+      await llm.serve({ tokens, chunkDelayMs: tokenIntervalMs, stamped: true });
+      const timeoutMs = tokens * tokenIntervalMs * 10 + 30_000;
+      const run = async (label: string, one: (delays: number[]) => Promise<ReplyTrace>) => {
+        const delays: number[] = [];
+        const started = performance.now();
+        const traces = await Promise.all(Array.from({ length: count }, () => one(delays)));
+        const seconds = (performance.now() - started) / 1000;
+        const completed = traces.filter((trace) => trace.status === 200 && trace.completed && trace.tokens === tokens).length;
+        log(`${label}: ${completed}/${count} complete in ${seconds.toFixed(1)} s`);
+        // The stamps time a token from when the provider wrote it; a reply that starts late (its
+        // provider request queued in goosed) shows here instead.
+        const firstTokens = traces.map((trace) => trace.firstTokenAt - trace.sentAt);
+        return { delays, completed, seconds, firstTokens, statuses: [...new Set(traces.map((trace) => trace.status))] };
+      };
+      const stampDelay = (delays: number[]) => (text: string, receivedAt: number) => {
+        delays.push(receivedAt - Number.parseFloat(text));
+      };
+      log(`${count} replies × ${tokens} tokens, ${tokenIntervalMs} ms apart: straight from the provider, then via goosed`);
+      const direct = await run('direct', (delays) => traceDirectReply(llm.url, { agent, timeoutMs, onToken: stampDelay(delays) }));
+      const relayed = await run('via goosed', (delays) => traceGoosedReply(goosed.url, sessions.pop()!, { agent, timeoutMs, onToken: stampDelay(delays) }));
+      const peakRss = goosed.peakRssKiB();
+
+      const scenario = 'concurrent-replies';
+      const label = "provider's own pacing";
+      const p99 = percentile(relayed.delays, 99);
+      return {
+        rows: [
+          row({
+            scenario, metric: `${count} replies × ${tokens} tokens at once: completed`, unit: '',
+            goosed: relayed.completed, baseline: direct.completed, baselineLabel: 'read directly', target: `all ${count}`, pass: relayed.completed === count,
+          }),
+          row({
+            scenario, metric: 'token delay p99 (due on the wire → client)', unit: 'ms',
+            goosed: p99, baseline: percentile(direct.delays, 99), baselineLabel: label, target: '< 50 ms', pass: p99 < 50,
+          }),
+          row({ scenario, metric: 'token delay p50', unit: 'ms', goosed: percentile(relayed.delays, 50), baseline: percentile(direct.delays, 50), baselineLabel: label }),
+          row({ scenario, metric: 'time to first token p99 (request → client)', unit: 'ms', goosed: percentile(relayed.firstTokens, 99), baseline: percentile(direct.firstTokens, 99), baselineLabel: 'read directly' }),
+          row({ scenario, metric: `all ${count} replies done (provider pace: ${((tokens * tokenIntervalMs) / 1000).toFixed(1)} s)`, unit: 's', goosed: relayed.seconds, baseline: direct.seconds, baselineLabel: 'read directly' }),
+          row({
+            scenario, metric: 'peak RSS', unit: 'MB', goosed: (peakRss * 1024) / MB, baseline: (idleRss * 1024) / MB, baselineLabel: 'goosed idle before',
+            target: '< 600 MB', pass: (peakRss * 1024) / MB < 600,
+          }),
+        ],
+        details: {
+          direct: { completed: direct.completed, seconds: direct.seconds, statuses: direct.statuses, tokens_seen: direct.delays.length, first_token_p50_ms: percentile(direct.firstTokens, 50) },
+          goosed: { completed: relayed.completed, seconds: relayed.seconds, statuses: relayed.statuses, tokens_seen: relayed.delays.length, first_token_p50_ms: percentile(relayed.firstTokens, 50) },
+          delay_percentiles_ms: Object.fromEntries(
+            [50, 90, 99, 99.9, 100].map((p) => [`p${p}`, { direct: percentile(direct.delays, p), goosed: percentile(relayed.delays, p) }]),
+          ),
+          idle_rss_kib: idleRss,
+          peak_rss_kib: peakRss,
+        },
+      };
+    } finally {
+      agent.destroy();
+      await goosed.stop();
+    }
+  },
+};

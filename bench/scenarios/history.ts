@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Scenario } from '../scenario.js';
+import { startGoosed } from '../support/processes.js';
+import { row } from '../support/report.js';
+import { seedDatabase } from '../support/seed.js';
+import { keepAliveAgent, timedGet } from '../support/sse-request.js';
+import { median } from '../support/stats.js';
+
+// The statements goosed runs for these two reads (src/store/sqlite-store.ts), run straight on
+// better-sqlite3 as the baseline: what the request costs beyond the query itself is goosed's.
+const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
+const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to';
+const FIRST_PAGE_SQL = `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?`;
+const ALL_MESSAGES_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
+const DEFAULT_PAGE = 50;
+
+function timeQuery(samples: number, run: () => unknown): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    run();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** A large history: the first page of the session list, and one very long session fetched whole. */
+export const history: Scenario = {
+  name: 'history',
+  async run({ sizes, workDir, goosedNodeArgs, log }) {
+    const { sessions, messagesPerSession, bigSessionMessages, listSamples, bigSamples } = sizes.history;
+    const dataDir = join(workDir, 'data');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    log(`seeding ${sessions} sessions × ${messagesPerSession} messages and one of ${bigSessionMessages}`);
+    const seedStarted = performance.now();
+    const seeded = seedDatabase(dataDir, { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    log(`seeded ${(seeded.bytes / 1e6).toFixed(0)} MB in ${seedSeconds.toFixed(1)} s`);
+    const bigId = seeded.bigSessionIds[0];
+
+    const goosed = await startGoosed({ dataDir, nodeArgs: goosedNodeArgs });
+    const agent = keepAliveAgent(1);
+    const db = new Database(seeded.databaseFile, { readonly: true });
+    try {
+      const listUrl = `${goosed.url}/api/sessions`;
+      const bigUrl = `${goosed.url}/api/sessions/${bigId}`;
+      const firstPage = db.prepare(FIRST_PAGE_SQL);
+      const allMessages = db.prepare(ALL_MESSAGES_SQL);
+      // Warm both sides alike: the page cache, the JIT, the sockets.
+      for (let i = 0; i < 20; i++) await timedGet(listUrl, agent);
+      for (let i = 0; i < 2; i++) await timedGet(bigUrl, agent);
+      timeQuery(20, () => firstPage.all(DEFAULT_PAGE + 1));
+      timeQuery(2, () => allMessages.all(bigId, 0, -1));
+
+      log(`list: ${listSamples} requests; big session: ${bigSamples} requests`);
+      const listTimes: number[] = [];
+      for (let i = 0; i < listSamples; i++) {
+        const response = await timedGet(listUrl, agent);
+        if (response.status !== 200) throw new Error(`GET /api/sessions answered ${response.status}`);
+        listTimes.push(response.ms);
+      }
+      const bigTimes: number[] = [];
+      let bigBytes = 0;
+      for (let i = 0; i < bigSamples; i++) {
+        const response = await timedGet(bigUrl, agent);
+        if (response.status !== 200) throw new Error(`GET /api/sessions/{id} answered ${response.status}`);
+        bigTimes.push(response.ms);
+        bigBytes = response.bytes;
+      }
+      const listSql = timeQuery(listSamples, () => firstPage.all(DEFAULT_PAGE + 1));
+      const bigSql = timeQuery(bigSamples, () => allMessages.all(bigId, 0, -1));
+
+      const scenario = 'history';
+      const label = 'same SQL on better-sqlite3';
+      const listP50 = median(listTimes);
+      const bigP50 = median(bigTimes);
+      return {
+        rows: [
+          row({
+            scenario, metric: `first page of ${(sessions + 1).toLocaleString('en-US')} sessions, p50`, unit: 'ms',
+            goosed: listP50, baseline: median(listSql), baselineLabel: label, target: '< 5 ms', pass: listP50 < 5,
+          }),
+          row({
+            scenario, metric: `${bigSessionMessages.toLocaleString('en-US')}-message session fetched, p50`, unit: 'ms',
+            goosed: bigP50, baseline: median(bigSql), baselineLabel: label, target: '< 150 ms', pass: bigP50 < 150,
+            note: `${(bigBytes / 1e6).toFixed(1)} MB of JSON`,
+          }),
+        ],
+        details: {
+          database_mb: seeded.bytes / 1e6, seed_seconds: seedSeconds, big_session_bytes: bigBytes,
+          list_ms: listTimes, list_sql_ms: listSql, big_ms: bigTimes, big_sql_ms: bigSql,
+        },
+      };
+    } finally {
+      db.close();
+      agent.destroy();
+      await goosed.stop();
+    }
+  },
+};

@@ -1,0 +1,75 @@
+import type { Agent } from 'node:http';
+import { sseRequest } from './sse-request.js';
+
+/** What a client saw of one streamed reply: when each token arrived, on the shared clock. */
+export interface ReplyTrace {
+  status: number;
+  sentAt: number;
+  firstTokenAt: number;
+  lastTokenAt: number;
+  tokens: number;
+  /** goosed: the reply ended with message_complete; direct: the provider sent [DONE]. */
+  completed: boolean;
+  timedOut: boolean;
+}
+
+export interface TraceOptions {
+  agent?: Agent;
+  timeoutMs?: number;
+  /** Called with each token's text and its arrival time. */
+  onToken?: (text: string, receivedAt: number) => void;
+}
+
+/** The reply as goosed relays it: POST /api/sessions/{id}/messages/stream, counting content_delta events. */
+export async function traceGoosedReply(goosedUrl: string, sessionId: string, options: TraceOptions = {}): Promise<ReplyTrace> {
+  let firstTokenAt = Number.NaN;
+  let lastTokenAt = Number.NaN;
+  let tokens = 0;
+  let completed = false;
+  const result = await sseRequest(`${goosedUrl}/api/sessions/${sessionId}/messages/stream`, {
+    method: 'POST',
+    json: { content: 'Tell me a long story.' },
+    agent: options.agent,
+    timeoutMs: options.timeoutMs,
+    onEvent: (event, at) => {
+      if (event.event === 'content_delta') {
+        if (tokens === 0) firstTokenAt = at;
+        lastTokenAt = at;
+        tokens++;
+        if (options.onToken) options.onToken((JSON.parse(event.data) as { delta: string }).delta, at);
+      } else if (event.event === 'message_complete') {
+        completed = true;
+      }
+    },
+  });
+  return { status: result.status, sentAt: result.sentAt, firstTokenAt, lastTokenAt, tokens, completed, timedOut: result.timedOut };
+}
+
+/** The same reply read straight from the scripted provider (OpenAI chat completions, streamed). */
+export async function traceDirectReply(llmUrl: string, options: TraceOptions = {}): Promise<ReplyTrace> {
+  let firstTokenAt = Number.NaN;
+  let lastTokenAt = Number.NaN;
+  let tokens = 0;
+  let completed = false;
+  const result = await sseRequest(`${llmUrl}/v1/chat/completions`, {
+    method: 'POST',
+    json: { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Tell me a long story.' }] },
+    headers: { authorization: 'Bearer sk-bench' },
+    agent: options.agent,
+    timeoutMs: options.timeoutMs,
+    onEvent: (event, at) => {
+      if (event.data === '[DONE]') {
+        completed = true;
+        return;
+      }
+      const chunk = JSON.parse(event.data) as { choices: { delta: { content?: string } }[] };
+      const text = chunk.choices[0]?.delta.content;
+      if (text === undefined) return;
+      if (tokens === 0) firstTokenAt = at;
+      lastTokenAt = at;
+      tokens++;
+      options.onToken?.(text, at);
+    },
+  });
+  return { status: result.status, sentAt: result.sentAt, firstTokenAt, lastTokenAt, tokens, completed, timedOut: result.timedOut };
+}
