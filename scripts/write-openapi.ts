@@ -8,6 +8,7 @@ import { buildContext } from '../src/server/build-context.js';
 import { SecurityPolicy } from '../src/server/middleware/security-policy.js';
 import { VERSION } from '../src/version.js';
 import { writeFileSync } from 'node:fs';
+import { CLIENT_SCHEMA_FILE, renderClientSchema } from './client-schema.js';
 
 // `npm run openapi`: writes the document generated from the route schemas to openapi.json.
 // It is built without a server (no port, no files); a test compares it with what goosed serves.
@@ -21,5 +22,8 @@ function buildOpenApiDocument() {
   return document;
 }
 
-writeFileSync(new URL('../openapi.json', import.meta.url), `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`);
-process.stdout.write('wrote openapi.json\n');
+const document = buildOpenApiDocument();
+writeFileSync(new URL('../openapi.json', import.meta.url), `${JSON.stringify(document, null, 2)}\n`);
+// The typed client's types come from the same document, so the two cannot drift apart.
+writeFileSync(CLIENT_SCHEMA_FILE, await renderClientSchema(JSON.parse(JSON.stringify(document))));
+process.stdout.write('wrote openapi.json and src/client/schema.ts\n');

@@ -7,6 +7,8 @@ export interface PublishedEvent {
   json: string;
   /** The SSE frame, encoded once by the first SSE subscriber and shared by the rest. */
   sseFrame?: Uint8Array;
+  /** The WebSocket text frame's UTF-8 bytes, likewise made once by the first WebSocket subscriber. */
+  wsFrame?: Buffer;
 }
 
 export interface Subscriber {

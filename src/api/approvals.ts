@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { orNull } from './nullable.js';
 import { ApprovalDecision } from './events.js';
 
 export const Approval = z
@@ -11,7 +12,7 @@ export const Approval = z
     arguments: z.record(z.string(), z.unknown()),
     reason: z.string(),
     status: z.enum(['pending', 'resolved', 'cancelled']).openapi({ description: 'cancelled: the reply ended before anyone answered.' }),
-    decision: ApprovalDecision.nullable(),
+    decision: orNull(ApprovalDecision),
     message: z.string().nullable().openapi({ description: 'What the person told the model with the decision.' }),
     created_at: z.string().openapi({ format: 'date-time' }),
     resolved_at: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { orNull } from './nullable.js';
 
 export const Usage = z
   .object({
@@ -28,7 +29,7 @@ export const ToolCallPart = z
     tool: z.string().openapi({ description: 'Exposed name, `<extension>__<tool>`.' }),
     arguments: z.record(z.string(), z.unknown()),
     status: ToolCallStatus,
-    result: ToolResultBody.nullable(),
+    result: orNull(ToolResultBody),
   })
   .openapi('ToolCallPart');
 export type ToolCallPart = z.infer<typeof ToolCallPart>;
@@ -53,7 +54,7 @@ export const Message = z
     parts: z.array(MessagePart),
     status: MessageStatus,
     created_at: z.string().openapi({ format: 'date-time' }),
-    usage: Usage.nullable().openapi({ description: 'Tokens the reply used (assistant messages).' }),
+    usage: orNull(Usage).openapi({ description: 'Tokens the reply used (assistant messages).' }),
     error: z.object({ error: z.string(), code: z.string() }).nullable(),
     reply_to: z.string().nullable().openapi({ description: 'For an assistant message: the user message it answers.' }),
   })

@@ -24,9 +24,16 @@ export type ProviderSummary = z.infer<typeof ProviderSummary>;
 export const ConfigureProviderRequest = z
   .object({
     name: ProviderName,
-    api_key: z.string().min(1).max(4096).optional().openapi({ description: 'Optional where the environment has one, or for ollama.' }),
+    // Checked here: a key that cannot be sent in an HTTP header would be accepted, then fail every reply.
+    api_key: z
+      .string()
+      .min(1)
+      .max(4096)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (the key travels in an HTTP header)')
+      .optional()
+      .openapi({ description: 'Optional where the environment has one, or for ollama.' }),
     model: z.string().min(1).max(200),
-    base_url: z.string().url().max(2048).optional(),
+    base_url: z.string().url().max(2048).regex(/^https?:\/\//i, 'an http:// or https:// URL').optional(),
   })
   .openapi('ConfigureProviderRequest');
 export type ConfigureProviderRequest = z.infer<typeof ConfigureProviderRequest>;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { orNull } from './nullable.js';
 import { ExecutionMode } from './settings.js';
 import { Message, Usage } from './messages.js';
 
@@ -11,7 +12,7 @@ const sessionFields = {
   working_directory: z.string(),
   created_at: z.string().openapi({ format: 'date-time' }),
   updated_at: z.string().openapi({ format: 'date-time' }),
-  execution_mode: ExecutionMode.nullable().openapi({ description: 'Overrides the server-wide mode for this session; null follows the server setting.' }),
+  execution_mode: orNull(ExecutionMode).openapi({ description: 'Overrides the server-wide mode for this session; null follows the server setting.' }),
   status: SessionStatus,
   persisted: z.boolean().openapi({ description: 'False when the session lives in memory only (created with auto_save off).' }),
   message_count: z.number().int(),
@@ -32,7 +33,7 @@ export const CreateSessionRequest = z
       example: '/path/to/project',
       description: "An existing directory; defaults to the server's current directory.",
     }),
-    execution_mode: ExecutionMode.nullable().optional(),
+    execution_mode: orNull(ExecutionMode).optional(),
   })
   .openapi('CreateSessionRequest');
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
@@ -41,7 +42,7 @@ export const UpdateSessionRequest = z
   .strictObject({
     name: z.string().max(500).optional(),
     working_directory: z.string().min(1).max(4096).optional(),
-    execution_mode: ExecutionMode.nullable().optional(),
+    execution_mode: orNull(ExecutionMode).optional(),
   })
   .openapi('UpdateSessionRequest');
 export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
@@ -68,7 +69,7 @@ export const SessionExport = z
     session: z.object({
       name: z.string().max(500),
       working_directory: z.string().max(4096),
-      execution_mode: ExecutionMode.nullable(),
+      execution_mode: orNull(ExecutionMode),
       created_at: z.string(),
     }),
     messages: z.array(ExportedMessage).max(100_000),

@@ -2539,7 +2539,6 @@ export interface components {
             /** @description Optional where the environment has one, or for ollama. */
             api_key?: string;
             model: string;
-            /** Format: uri */
             base_url?: string;
         };
         Extension: {

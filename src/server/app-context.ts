@@ -8,6 +8,8 @@ import type { SessionService } from '../agent/session-service.js';
 import type { EventHub } from '../agent/event-hub.js';
 import type { ReplyManager } from '../agent/reply-manager.js';
 import type { ProviderRegistry } from '../agent/provider-registry.js';
+import type { SocketRegistry } from './websocket/socket-registry.js';
+import type { ExtensionManager } from '../extensions/extension-manager.js';
 
 /** What every route handler may use; built once in start-server.ts. */
 export interface AppContext {
@@ -17,9 +19,12 @@ export interface AppContext {
   hub: EventHub;
   replies: ReplyManager;
   providers: ProviderRegistry;
+  extensions: ExtensionManager;
   settings: RuntimeSettings;
   logger: Logger;
   policy: () => SecurityPolicy;
+  /** The WebSocket clients (GET /api/sessions/{id}/stream) and the ws server that upgrades them. */
+  sockets: SocketRegistry;
   bodyLimitBytes: number;
 }
 

@@ -5,6 +5,8 @@ import type { App, AppContext, AppEnv } from './app-context.js';
 import { accessLog } from './middleware/access-log.js';
 import { originGuard } from './middleware/origin-guard.js';
 import { requireKey } from './middleware/require-key.js';
+import { jsonDepthLimit } from './middleware/json-depth-limit.js';
+import { onlyWithBody } from './middleware/only-with-body.js';
 import { renderErrors, renderNotFound } from './error-handler.js';
 import { validationHook } from './validation-hook.js';
 import { statusRoutes } from './routes/status-routes.js';
@@ -16,8 +18,11 @@ import { providerRoutes } from './routes/provider-routes.js';
 import { replyRoutes } from './routes/reply-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { approvalRoutes } from './routes/approval-routes.js';
+import { extensionRoutes } from './routes/extension-routes.js';
+import { isSessionStreamPath, streamRoutes } from './routes/stream-routes.js';
+import { isWebPagePath, webRoutes } from './routes/web-routes.js';
 
-/** Paths that answer without the key: health, and pages that hold no data (they ask for the key). */
+/** Paths that answer without the key: health, and pages that hold no data (they ask for the key; the web interface's are in web-routes). */
 const PUBLIC_PATHS = new Set(['/api/status', '/api/docs']);
 
 export function createApp(context: AppContext): App {
@@ -25,25 +30,31 @@ export function createApp(context: AppContext): App {
 
   app.use(accessLog({ logger: context.logger }));
   app.use(originGuard({ policy: context.policy }));
-  app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) }));
+  app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) || isSessionStreamPath(path) || isWebPagePath(path) }));
   app.use(
-    bodyLimit({
-      maxSize: context.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
-      },
-    }),
+    onlyWithBody(
+      bodyLimit({
+        maxSize: context.bodyLimitBytes,
+        onError: () => {
+          throw new ApiError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
+        },
+      }),
+    ),
   );
+  app.use(onlyWithBody(jsonDepthLimit()));
 
   statusRoutes(app, context);
   sessionRoutes(app, context);
   messageRoutes(app, context);
   replyRoutes(app, context);
   eventRoutes(app, context);
+  streamRoutes(app, context);
   approvalRoutes(app, context);
   providerRoutes(app, context);
+  extensionRoutes(app, context);
   configRoutes(app, context);
   openApiRoutes(app, context.version);
+  webRoutes(app);
 
   app.onError(renderErrors({ logger: context.logger }));
   app.notFound(renderNotFound({ routes: () => app.routes }));

@@ -5,9 +5,11 @@ import { SessionService } from '../agent/session-service.js';
 import { EventHub } from '../agent/event-hub.js';
 import { ProviderRegistry } from '../agent/provider-registry.js';
 import { ReplyManager } from '../agent/reply-manager.js';
-import { noTools } from '../agent/agent-tools.js';
+import type { ToolCatalog } from '../agent/agent-tools.js';
+import { ExtensionManager } from '../extensions/extension-manager.js';
 import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
+import { SocketRegistry, type WebSocketOptions } from './websocket/socket-registry.js';
 import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 
@@ -18,6 +20,8 @@ export interface ContextParts {
   policy: () => SecurityPolicy;
   bodyLimitBytes: number;
   env?: Record<string, string | undefined>;
+  /** Bounds and timers of WebSocket clients (tests shorten them). */
+  websocket?: Partial<WebSocketOptions>;
   /** Provider retry and timeout behaviour (tests shorten the waits). */
   model?: Partial<ModelSettings>;
   replayCapacity?: number;
@@ -33,7 +37,9 @@ export const defaultModelSettings: ModelSettings = {
 export function buildContext(parts: ContextParts): AppContext {
   const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity });
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
-  const replies = new ReplyManager(parts.store, hub, providers, noTools, parts.settings, parts.logger, {
+  const extensions = new ExtensionManager(parts.store, parts.logger);
+  const catalog: ToolCatalog = extensions;
+  const replies = new ReplyManager(parts.store, hub, providers, catalog, parts.settings, parts.logger, {
     model: { ...defaultModelSettings, ...parts.model },
     flushIntervalMs: 100,
   });
@@ -46,7 +52,9 @@ export function buildContext(parts: ContextParts): AppContext {
     version: VERSION,
     hub,
     providers,
+    extensions,
     replies,
+    sockets: new SocketRegistry(parts.websocket),
     sessions: new SessionService(parts.store, parts.settings, hub, replies),
   };
 }

@@ -10,6 +10,7 @@ import { RuntimeSettings } from '../config/runtime-settings.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { TieredStore } from '../store/tiered-store.js';
 import { createApp } from './app.js';
+import { createServerWithJsonErrors } from './malformed-requests.js';
 import { buildContext, type ContextParts } from './build-context.js';
 import type { AppContext } from './app-context.js';
 import { createLogger } from './logger.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   model?: ContextParts['model'];
   /** Events kept in memory per session for replay (default 2048). */
   replayCapacity?: number;
+  /** WebSocket bounds and timers (queue per client, frame size, heartbeat). */
+  websocket?: ContextParts['websocket'];
   /** How long running replies get to finish at shutdown before they are stopped. */
   shutdownGraceMs?: number;
 }
@@ -73,10 +76,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     env: options.env,
     model: options.model,
     replayCapacity: options.replayCapacity,
+    websocket: options.websocket,
   });
   context.replies.recover();
   const app = createApp(context);
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: options.host }) as Server;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: options.host,
+    websocket: { server: context.sockets.server },
+    createServer: createServerWithJsonErrors(app.fetch, options.host),
+  }) as Server;
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
@@ -97,6 +106,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
       await context.replies.shutdown(options.shutdownGraceMs ?? 3000);
+      // After the replies, so that WebSocket followers saw how they ended; upgraded sockets are not the HTTP server's to close.
+      await context.sockets.close();
+      // After the replies: their tool calls have ended; now the MCP servers and shells stop too.
+      await context.extensions.closeAll();
       server.closeAllConnections();
       await stopped;
       context.hub.close();

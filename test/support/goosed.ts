@@ -28,6 +28,7 @@ export interface TestServerOptions {
   bodyLimitBytes?: number;
   env?: Record<string, string | undefined>;
   model?: ServerOptions['model'];
+  websocket?: ServerOptions['websocket'];
   replayCapacity?: number;
 }
 
@@ -48,6 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     env: options.env ?? {},
     replayCapacity: options.replayCapacity,
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
+    websocket: options.websocket,
   });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {

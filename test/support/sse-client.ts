@@ -19,11 +19,14 @@ export async function readSse(response: Response, stop: (frame: SseFrame, frames
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return frames;
+      const searchFrom = Math.max(0, buffer.length - 1);
       buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
+      // Look for frame ends only in what just arrived (plus one char): big frames stay linear.
+      let end = buffer.indexOf('\n\n', searchFrom);
+      let start = 0;
+      for (; end !== -1; end = buffer.indexOf('\n\n', start)) {
+        const block = buffer.slice(start, end);
+        start = end + 2;
         const frame = parseBlock(block);
         if (!frame) continue;
         frames.push(frame);
@@ -32,6 +35,7 @@ export async function readSse(response: Response, stop: (frame: SseFrame, frames
           return frames;
         }
       }
+      buffer = buffer.slice(start);
     }
   } finally {
     clearTimeout(deadline);

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { orNull } from '../../api/nullable.js';
 import { Message, SendMessageRequest } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
 import { SessionEvent } from '../../api/events.js';
@@ -41,7 +42,7 @@ const streamMessage = createRoute({
   },
 });
 
-const CancelResult = z.object({ cancelled: z.boolean(), message: Message.nullable() }).openapi('CancelResult');
+const CancelResult = z.object({ cancelled: z.boolean(), message: orNull(Message) }).openapi('CancelResult');
 
 const cancelReply = createRoute({
   method: 'post',
