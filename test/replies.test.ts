@@ -250,3 +250,23 @@ describe('each provider through its real wire format', () => {
     });
   }
 });
+
+describe('queued repeats', () => {
+  it('a message queued twice with the same id behind a running reply starts one reply', async () => {
+    const session = await createSession(goosed);
+    llm.enqueue({ text: ['first ', 'reply'], chunkDelayMs: 100 }, { text: 'queued once' });
+    const running = send(session.id, { content: 'one' });
+    await waitFor(async () => (await (await goosed.request(`/api/sessions/${session.id}`)).json()).status, (s) => s === 'running');
+    const [a, b] = await Promise.all([
+      send(session.id, { content: 'two', id: 'queued-twice', queue: true }),
+      send(session.id, { content: 'two', id: 'queued-twice', queue: true }),
+    ]);
+    await running;
+    expect([a.status, b.status].sort()).toEqual([200, 200]);
+    const [first, second] = [await a.json(), await b.json()];
+    expect(first.id).toBe(second.id);
+    expect(first.content).toBe('queued once');
+    const history = await (await goosed.request(`/api/sessions/${session.id}/messages`)).json();
+    expect(history).toHaveLength(4);
+  });
+});

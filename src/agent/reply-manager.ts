@@ -42,6 +42,8 @@ export interface ReplyManagerOptions {
  */
 export class ReplyManager {
   private readonly running = new Map<string, RunningReply | 'starting'>();
+  /** Settles when a session's 'starting' entry becomes a running reply (or goes): queued messages wait on it. */
+  private readonly starting = new Map<string, Promise<void>>();
   private stopping = false;
   readonly approvals: ApprovalBroker;
 
@@ -66,19 +68,23 @@ export class ReplyManager {
     const session = this.store.getSession(sessionId);
     if (!session) throw notFound('session', sessionId);
     const clientId = request.id ?? idempotencyKey ?? null;
-    if (clientId) {
-      const repeated = this.findRepeated(sessionId, clientId);
-      if (repeated) return repeated;
-    }
-    while (this.running.has(sessionId)) {
+    for (;;) {
+      // Checked again after each wait: a queued repeat of a message must not insert it twice.
+      if (clientId) {
+        const repeated = this.findRepeated(sessionId, clientId);
+        if (repeated) return repeated;
+      }
       const current = this.running.get(sessionId);
-      if (!request.queue || current === 'starting' || !current) {
+      if (!current) break;
+      if (!request.queue) {
         throw new ApiError(409, 'session_busy', 'A reply is already running in this session: wait for it, cancel it, or send with "queue": true.');
       }
-      await current.done;
+      await (current === 'starting' ? this.starting.get(sessionId) : current.done);
     }
     this.refuseWhileStopping();
     this.running.set(sessionId, 'starting');
+    let started!: () => void;
+    this.starting.set(sessionId, new Promise<void>((resolve) => (started = resolve)));
     try {
       // Before anything is written: with no usable provider, the message is refused whole.
       await this.providers.resolve();
@@ -86,6 +92,9 @@ export class ReplyManager {
     } catch (error) {
       this.running.delete(sessionId);
       throw error;
+    } finally {
+      this.starting.delete(sessionId);
+      started();
     }
     const channel = this.hub.channel(sessionId);
     const startSeq = channel.headSeq;
