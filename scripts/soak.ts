@@ -2,7 +2,8 @@
 // dist/cli.js, as a process) serves 100 sessions that reply without pause, each reply a tool round
 // trip (the scripted LLM asks for developer__shell `echo`, execution mode auto, then answers), for
 // 10 minutes (quick: 1 minute). goosed's resident memory and open descriptors are sampled from /proc.
-// The run fails when a reply does not complete, or memory or descriptors grow after warm-up.
+// The run fails when a reply does not complete, or the heap (after a full collection, read through
+// the inspector) or the descriptors grow after warm-up; resident memory is reported beside them.
 //
 // Each session is deleted and replaced after `--rotate` replies (default 10): the run reaches a
 // steady state (one session's history does not grow without end), covers creating and deleting
@@ -17,6 +18,7 @@ import { startScriptedLlm, type RecordedRequest, type ScriptedTurn } from '../te
 import { spawnBundledGoosed } from '../test/support/goosed-bundle.js';
 import { describeFds, judgeRss, sampleProcess, type ProcessSample } from './support/process-sampler.js';
 import { ReplyLoad } from './support/reply-load.js';
+import { connectHeapProbe } from './support/heap-probe.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -29,6 +31,7 @@ const durationMs = minutes * 60_000;
 const warmUpSeconds = Math.round((durationMs / 1000) * (quick ? 0.3 : 0.2));
 const sampleEveryMs = quick ? 2000 : 5000;
 const REST_MS = 6000;
+const heapEveryMs = quick ? 15_000 : 60_000;
 
 /** Tool call first; once the tool result is in the conversation, the closing text. */
 function scriptedTurn(request: RecordedRequest): ScriptedTurn {
@@ -41,7 +44,9 @@ async function main(): Promise<void> {
   const llm = await startScriptedLlm();
   llm.setFallback(scriptedTurn);
   const bundle = { file: join(import.meta.dirname, '..', 'dist', 'cli.js'), remove: () => {} };
-  const goosed = await spawnBundledGoosed(bundle, ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')]);
+  // The inspector (loopback, a free port) lets the run read goosed's heap after a full collection.
+  const goosed = await spawnBundledGoosed(bundle, ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')], { NODE_OPTIONS: '--inspect=127.0.0.1:0' });
+  const heap = await connectHeapProbe(goosed.stderr);
   const pid = goosed.child.pid!;
   const alive = () => goosed.child.exitCode === null && goosed.child.signalCode === null;
   const api = (path: string, method = 'GET', body?: unknown) =>
@@ -63,33 +68,46 @@ async function main(): Promise<void> {
     };
     sample();
     const sampler = setInterval(sample, sampleEveryMs);
+    const heapTrend: { atSeconds: number; heapMiB: number }[] = [];
+    const heapSampler = setInterval(async () => {
+      if (alive()) heapTrend.push({ atSeconds: Math.round((Date.now() - started) / 1000), heapMiB: await heap.heapAfterGcMiB() });
+      // The scripted model keeps every request it answered; the soak does not need them.
+      (llm.requests as unknown[]).length = 0;
+    }, heapEveryMs);
     const running = load.run();
 
     await sleep(warmUpSeconds * 1000);
     await load.pause();
     // Longer than the keep-alive timeouts (5 s server side, 4 s in fetch): idle connections close.
     await sleep(REST_MS);
-    const atRestAfterWarmUp = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid) } : { rssMiB: NaN, fds: NaN, kinds: {} };
+    const atRestAfterWarmUp = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid), heapMiB: await heap.heapAfterGcMiB() } : { rssMiB: NaN, fds: NaN, kinds: {}, heapMiB: NaN };
     load.resume();
     await running;
     clearInterval(sampler);
+    clearInterval(heapSampler);
     await sleep(REST_MS);
-    const atRestAtEnd = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid) } : { rssMiB: NaN, fds: NaN, kinds: {} };
+    const atRestAtEnd = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid), heapMiB: await heap.heapAfterGcMiB() } : { rssMiB: NaN, fds: NaN, kinds: {}, heapMiB: NaN };
 
     const rss = judgeRss(samples, warmUpSeconds);
     const fdsFlat = atRestAtEnd.fds - atRestAfterWarmUp.fds <= 5;
+    const heapGrowth = Math.round((atRestAtEnd.heapMiB - atRestAfterWarmUp.heapMiB) * 10) / 10;
+    const heapFlat = heapGrowth <= Math.max(atRestAfterWarmUp.heapMiB * 0.1, 8);
     const seconds = (Date.now() - started) / 1000;
     console.log(JSON.stringify({
       minutes, sessionsUsed: load.sessionsUsed, replies: load.completed, failedReplies: load.failures.length, repliesPerSecond: Math.round((load.completed / seconds) * 10) / 10,
       rss: { first: samples[0].rssMiB, afterWarmUp: rss.start, end: rss.end, growthMiB: rss.growthMiB, slopeMiBPerMinute: rss.slopeMiBPerMinute, atRestAfterWarmUp: atRestAfterWarmUp.rssMiB, atRestAtEnd: atRestAtEnd.rssMiB, flat: rss.flat },
+      heapAfterGc: { atRestAfterWarmUp: atRestAfterWarmUp.heapMiB, atRestAtEnd: atRestAtEnd.heapMiB, growthMiB: heapGrowth, flat: heapFlat, trend: heapTrend.map((h) => `${h.atSeconds}s ${h.heapMiB}`).join(', ') },
       fds: {
         first: samples[0].fds, atRestAfterWarmUp: atRestAfterWarmUp.fds, atRestAtEnd: atRestAtEnd.fds, maxInFlight: Math.max(...samples.map((s) => s.fds)), flat: fdsFlat,
         kindsAfterWarmUp: atRestAfterWarmUp.kinds, kindsAtEnd: atRestAtEnd.kinds,
       },
     }, null, 2));
     for (const failure of load.failures.slice(0, 10)) console.log(`failed: ${failure}`);
-    process.exitCode = alive() && load.failures.length === 0 && rss.flat && fdsFlat ? 0 : 1;
+    // Resident memory is reported, not judged alone: it also holds what the allocator keeps after a
+    // peak. A leak shows in the heap after collection; descriptors are counted at rest.
+    process.exitCode = alive() && load.failures.length === 0 && heapFlat && fdsFlat ? 0 : 1;
   } finally {
+    heap.close();
     goosed.child.kill('SIGTERM');
     const code = await goosed.exited;
     if (code !== 0) console.log(`goosed exited with ${code}: ${goosed.stderr().slice(-4000)}`);

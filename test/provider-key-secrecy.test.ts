@@ -95,6 +95,17 @@ describe('the provider key', () => {
     await call('POST', `/api/sessions/${session.id}/approvals/nope`, { decision: 'deny' });
     await call('DELETE', '/api/providers/anthropic');
     await call('DELETE', '/api/providers/google');
+    // Then every operation of the OpenAPI document once more, with a body that fits none of them.
+    const document = await (await fetch(`${goosed.url}/api/openapi.json`, { headers: { authorization: `Bearer ${SERVER_KEY}` } })).json();
+    const extension = JSON.parse((await call('GET', '/api/extensions')).text)[0];
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(item).filter((m) => ['get', 'post', 'patch', 'delete'].includes(m))) {
+        const concrete = path.replace('{id}', path.startsWith('/api/extensions') ? extension.id : session.id).replace('{approval_id}', 'nope').replace('{name}', 'anthropic');
+        // The session is still needed below, and its event stream (read below) never ends by itself.
+        if ((method === 'delete' && concrete === `/api/sessions/${session.id}`) || concrete.endsWith('/events')) continue;
+        await call(method.toUpperCase(), concrete, method === 'get' || method === 'delete' ? undefined : { name: 'x', content: 'x', decision: 'deny', config: {} });
+      }
+    }
     const events = await fetch(`${goosed.url}/api/sessions/${session.id}/events?after=0`, { headers: { authorization: `Bearer ${SERVER_KEY}` } });
     const reader = events.body!.getReader();
     const deadline = Date.now() + 1000;
