@@ -270,3 +270,20 @@ describe('queued repeats', () => {
     expect(history).toHaveLength(4);
   });
 });
+
+describe('deleting a session while a message is being started', () => {
+  it('never breaks the server: the message is refused or the reply is cancelled', async () => {
+    for (let i = 0; i < 10; i++) {
+      const session = await createSession(goosed);
+      llm.enqueue({ text: ['x ', 'y'], chunkDelayMs: 20 });
+      const sending = send(session.id, { content: 'race' });
+      await new Promise((resolve) => setTimeout(resolve, i * 3));
+      const deleted = await goosed.request(`/api/sessions/${session.id}`, { method: 'DELETE' });
+      expect(deleted.status).toBe(204);
+      const response = await sending;
+      expect(response.status).toBeLessThan(500);
+    }
+    llm.setFallback(undefined);
+    expect((await goosed.request('/api/status')).status).toBe(200);
+  });
+});

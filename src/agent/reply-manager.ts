@@ -89,6 +89,8 @@ export class ReplyManager {
       // Before anything is written: with no usable provider, the message is refused whole.
       await this.providers.resolve();
       this.refuseWhileStopping();
+      // Deleted while the provider was being prepared.
+      if (!this.store.getSession(sessionId)) throw notFound('session', sessionId);
     } catch (error) {
       this.running.delete(sessionId);
       throw error;
@@ -134,6 +136,7 @@ export class ReplyManager {
 
   /** For a session being deleted: stop its reply and let it write nothing more. */
   async forget(sessionId: string): Promise<void> {
+    await this.starting.get(sessionId);
     const reply = this.get(sessionId);
     if (!reply) return;
     reply.writer.detach();
@@ -207,9 +210,14 @@ export class ReplyManager {
         () => writer.finish('complete'),
         (error: unknown) => this.finishWithError(writer, controller.signal, error),
       )
+      .catch((error: unknown) => {
+        // Writing the end failed (the session was deleted under it): never an unhandled rejection.
+        this.logger.warn({ err: error, session_id: session.id }, 'could not save the end of a reply');
+        return message;
+      })
       .finally(() => {
         this.running.delete(session.id);
-        if (!writer.detached) this.setStatus(session.id, 'idle');
+        if (!writer.detached && this.store.getSession(session.id)) this.setStatus(session.id, 'idle');
       });
     return reply;
   }
