@@ -2,14 +2,14 @@
 // dist/cli.js, as a process) serves 100 sessions that reply without pause, each reply a tool round
 // trip (the scripted LLM asks for developer__shell `echo`, execution mode auto, then answers), for
 // 10 minutes (quick: 1 minute). goosed's resident memory and open descriptors are sampled from /proc.
-// The run fails when a reply does not complete, or the heap (after a full collection, read through
-// the inspector) or the descriptors grow after warm-up; resident memory is reported beside them.
+// The run fails when a reply does not complete, or when the heap (after a full collection, read
+// through the inspector), resident memory or the descriptors grow after warm-up.
 //
 // Each session is deleted and replaced after `--rotate` replies (default 10): the run reaches a
 // steady state (one session's history does not grow without end), covers creating and deleting
-// sessions, and per-session memory that is never released shows as growth. Descriptors are compared
-// at rest (the load paused until no reply is in flight) right after warm-up and at the end, because
-// in flight each reply holds sockets and pipes and the count swings by a hundred.
+// sessions, and per-session memory that is never released shows as growth. Memory and descriptors
+// are compared at rest (the load paused until no reply is in flight) right after warm-up and at the
+// end: in flight, each reply holds sockets, pipes and buffers, and the figures swing with the load.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +49,8 @@ async function main(): Promise<void> {
   const heap = await connectHeapProbe(goosed.stderr);
   const pid = goosed.child.pid!;
   const alive = () => goosed.child.exitCode === null && goosed.child.signalCode === null;
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${goosed.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const api = (path: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${goosed.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
 
   try {
     await api('/api/providers', 'POST', { name: 'openai', api_key: 'sk-soak-0000000000000000', model: 'scripted', base_url: `${llm.url}/v1` });
@@ -89,13 +89,20 @@ async function main(): Promise<void> {
     const atRestAtEnd = alive() ? { ...sampleProcess(pid), kinds: describeFds(pid), heapMiB: await heap.heapAfterGcMiB() } : { rssMiB: NaN, fds: NaN, kinds: {}, heapMiB: NaN };
 
     const rss = judgeRss(samples, warmUpSeconds);
+    // Like with like: at rest after warm-up against at rest at the end (under load, memory follows
+    // how much is in flight, and the engine's heap sizing follows the allocation rate).
+    const rssAtRestGrowth = Math.round((atRestAtEnd.rssMiB - atRestAfterWarmUp.rssMiB) * 10) / 10;
+    const rssFlat = rssAtRestGrowth <= Math.max(atRestAfterWarmUp.rssMiB * 0.1, 24);
     const fdsFlat = atRestAtEnd.fds - atRestAfterWarmUp.fds <= 5;
     const heapGrowth = Math.round((atRestAtEnd.heapMiB - atRestAfterWarmUp.heapMiB) * 10) / 10;
     const heapFlat = heapGrowth <= Math.max(atRestAfterWarmUp.heapMiB * 0.1, 8);
     const seconds = (Date.now() - started) / 1000;
     console.log(JSON.stringify({
-      minutes, sessionsUsed: load.sessionsUsed, replies: load.completed, failedReplies: load.failures.length, repliesPerSecond: Math.round((load.completed / seconds) * 10) / 10,
-      rss: { first: samples[0].rssMiB, afterWarmUp: rss.start, end: rss.end, growthMiB: rss.growthMiB, slopeMiBPerMinute: rss.slopeMiBPerMinute, atRestAfterWarmUp: atRestAfterWarmUp.rssMiB, atRestAtEnd: atRestAtEnd.rssMiB, flat: rss.flat },
+      minutes, sessionsUsed: load.sessionsUsed, replies: load.completed, failedReplies: load.failures.length, networkRetries: load.networkRetries, repliesPerSecond: Math.round((load.completed / seconds) * 10) / 10,
+      rss: {
+        first: samples[0].rssMiB, atRestAfterWarmUp: atRestAfterWarmUp.rssMiB, atRestAtEnd: atRestAtEnd.rssMiB, atRestGrowthMiB: rssAtRestGrowth, flat: rssFlat,
+        underLoad: { afterWarmUp: rss.start, end: rss.end, growthMiB: rss.growthMiB, slopeMiBPerMinute: rss.slopeMiBPerMinute },
+      },
       heapAfterGc: { atRestAfterWarmUp: atRestAfterWarmUp.heapMiB, atRestAtEnd: atRestAtEnd.heapMiB, growthMiB: heapGrowth, flat: heapFlat, trend: heapTrend.map((h) => `${h.atSeconds}s ${h.heapMiB}`).join(', ') },
       fds: {
         first: samples[0].fds, atRestAfterWarmUp: atRestAfterWarmUp.fds, atRestAtEnd: atRestAtEnd.fds, maxInFlight: Math.max(...samples.map((s) => s.fds)), flat: fdsFlat,
@@ -103,9 +110,7 @@ async function main(): Promise<void> {
       },
     }, null, 2));
     for (const failure of load.failures.slice(0, 10)) console.log(`failed: ${failure}`);
-    // Resident memory is reported, not judged alone: it also holds what the allocator keeps after a
-    // peak. A leak shows in the heap after collection; descriptors are counted at rest.
-    process.exitCode = alive() && load.failures.length === 0 && heapFlat && fdsFlat ? 0 : 1;
+    process.exitCode = alive() && load.failures.length === 0 && heapFlat && rssFlat && fdsFlat ? 0 : 1;
   } finally {
     heap.close();
     goosed.child.kill('SIGTERM');

@@ -2,11 +2,13 @@
 // by a fresh session every `rotateAfter` replies. It can be paused until nothing is in flight, so
 // that goosed's descriptors can be counted at rest (in flight, each reply holds sockets and pipes).
 
-type Api = (path: string, method?: string, body?: unknown) => Promise<Response>;
+type Api = (path: string, method?: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
 
 export class ReplyLoad {
   completed = 0;
   sessionsUsed = 0;
+  /** Requests sent again after a network error (with the same Idempotency-Key). */
+  networkRetries = 0;
   readonly failures: string[] = [];
   private inFlight = 0;
   private gate: Promise<void> | null = null;
@@ -40,8 +42,7 @@ export class ReplyLoad {
       for (let turn = 0; turn < this.options.rotateAfter && this.options.keepGoing(); turn++) {
         if (this.gate) await this.gate;
         this.inFlight++;
-        // Half the sessions wait for the whole reply, half read it as a stream.
-        const problem = await (index % 2 === 0 ? this.replyOnce(session.id) : this.streamOnce(session.id)).catch((error: unknown) => `request failed: ${String(error)}`);
+        const problem = await this.reply(index, session.id, `${session.id}-${turn}`);
         this.inFlight--;
         if (this.inFlight === 0) this.drained?.();
         if (problem) this.failures.push(`session ${session.id}: ${problem}`);
@@ -51,14 +52,32 @@ export class ReplyLoad {
     }
   }
 
-  private async replyOnce(sessionId: string): Promise<string | null> {
-    const response = await this.api(`/api/sessions/${sessionId}/messages`, 'POST', { content: 'run echo' });
+  /**
+   * One reply. Half the sessions wait for the whole reply, half read it as a stream. A request that
+   * fails on the network (a keep-alive connection closed by the server just as it was reused) is
+   * sent again with the same Idempotency-Key, as a careful client does: goosed answers with the
+   * reply it already started, or starts it if the first request never arrived.
+   */
+  private async reply(index: number, sessionId: string, idempotencyKey: string): Promise<string | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (index % 2 === 0 ? this.replyOnce(sessionId, idempotencyKey) : this.streamOnce(sessionId, idempotencyKey));
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (attempt >= 3) return `request failed ${attempt} times: ${String(error)} (${String(cause)})`;
+        this.networkRetries++;
+      }
+    }
+  }
+
+  private async replyOnce(sessionId: string, idempotencyKey: string): Promise<string | null> {
+    const response = await this.api(`/api/sessions/${sessionId}/messages`, 'POST', { content: 'run echo' }, { 'idempotency-key': idempotencyKey });
     if (response.status !== 200) return `answered ${response.status}: ${(await response.text()).slice(0, 200)}`;
     return checkReply(await response.json());
   }
 
-  private async streamOnce(sessionId: string): Promise<string | null> {
-    const response = await this.api(`/api/sessions/${sessionId}/messages/stream`, 'POST', { content: 'run echo' });
+  private async streamOnce(sessionId: string, idempotencyKey: string): Promise<string | null> {
+    const response = await this.api(`/api/sessions/${sessionId}/messages/stream`, 'POST', { content: 'run echo' }, { 'idempotency-key': idempotencyKey });
     if (response.status !== 200) return `answered ${response.status}: ${(await response.text()).slice(0, 200)}`;
     const last = (await response.text()).trim().split('\n\n').at(-1) ?? '';
     const data = /^data: (.*)$/m.exec(last)?.[1];
