@@ -72,17 +72,26 @@ export function readProcStat(pid: number | string): { state: string; groupId: nu
   return { state: fields[0], groupId: Number(fields[2]) };
 }
 
+/** After SIGKILL, how long to wait for the kernel to finish the group off before answering anyway. */
+const AFTER_KILL_WAIT_MS = 2000;
+
 /**
  * SIGTERM to the whole group, then SIGKILL to whatever is still alive after `graceMs`: a command
  * that traps SIGTERM, or a child that outlived its parent, still dies. Resolves once the group is
- * gone (or has been sent SIGKILL).
+ * gone (a process in uninterruptible sleep may outlast SIGKILL for a while: then after a bound).
  */
 export async function terminateProcessGroup(pid: number, graceMs: number): Promise<void> {
   signalProcessGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
+  if (await groupEndsWithin(pid, graceMs)) return;
+  signalProcessGroup(pid, 'SIGKILL');
+  await groupEndsWithin(pid, AFTER_KILL_WAIT_MS);
+}
+
+async function groupEndsWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (!processGroupIsAlive(pid)) return;
+    if (!processGroupIsAlive(pid)) return true;
     await delay(POLL_INTERVAL_MS);
   }
-  signalProcessGroup(pid, 'SIGKILL');
+  return !processGroupIsAlive(pid);
 }
