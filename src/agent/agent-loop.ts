@@ -1,11 +1,11 @@
-import type { ToolSet } from 'ai';
+import type { LanguageModelV3FunctionTool } from '@ai-sdk/provider';
 import type { Message, ToolCallPart } from '../api/messages.js';
 import type { ExecutionMode } from '../api/settings.js';
 import type { SessionSummary } from '../api/sessions.js';
 import type { Store } from '../store/store.js';
 import type { AgentTool, ToolCatalog } from './agent-tools.js';
 import type { ApprovalBroker } from './approval-broker.js';
-import { toModelMessages } from './conversation.js';
+import { toModelPrompt } from './conversation.js';
 import { runModelStep, type StepOptions } from './model-step.js';
 import type { ResolvedModel } from './provider-registry.js';
 import type { ReplyWriter } from './reply-writer.js';
@@ -67,9 +67,8 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
     const resolved = await job.resolveModel();
     const step = await runModelStep({
       resolved,
-      system: buildSystemPrompt(job.session, available),
-      messages: toModelMessages([...job.history, message]),
-      tools: available.length > 0 ? await toToolSet(available) : undefined,
+      prompt: toModelPrompt(buildSystemPrompt(job.session, available), [...job.history, message]),
+      tools: available.map(toFunctionTool),
       signal,
       onText: (delta) => writer.appendText(delta),
       ...services.model,
@@ -92,10 +91,7 @@ function countModelCalls(message: Message): number {
   return previous === 'text' ? calls + 1 : calls;
 }
 
-async function toToolSet(tools: readonly AgentTool[]): Promise<ToolSet> {
-  const { jsonSchema, tool } = await import('ai');
-  const set: ToolSet = {};
-  // No execute: the calls come back to the loop, which applies the execution mode and approvals.
-  for (const agentTool of tools) set[agentTool.name] = tool({ description: agentTool.description, inputSchema: jsonSchema(agentTool.inputSchema) });
-  return set;
+/** No execute: the calls come back to the loop, which applies the execution mode and approvals. */
+function toFunctionTool(tool: AgentTool): LanguageModelV3FunctionTool {
+  return { type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema as LanguageModelV3FunctionTool['inputSchema'] };
 }

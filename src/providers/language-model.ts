@@ -1,10 +1,10 @@
 // Builds an AI SDK language model for one configured provider. Each provider package is imported
 // on first use, so server start-up does not pay for loading five SDKs.
-import type { LanguageModel } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { resolveProviderConnection, type ProviderName } from './catalog.js';
 
-/** A model object, never a gateway model id string: callers may rely on `.provider` and `.modelId`. */
-export type ProviderLanguageModel = Exclude<LanguageModel, string>;
+/** The provider-level model every adapter implements: the agent streams from its `doStream`. */
+export type ProviderLanguageModel = LanguageModelV3;
 
 export interface LanguageModelConfig {
   name: ProviderName;
@@ -16,7 +16,7 @@ export interface LanguageModelConfig {
 /**
  * Given key and base URL win over the environment (ANTHROPIC_API_KEY, OLLAMA_HOST, ...), which wins
  * over the catalog's defaults. Throws ProviderConfigError when a required setting is missing.
- * Retries are not decided here: the agent passes `maxRetries` to `streamText`.
+ * Retries are not decided here: the agent retries a failed call itself (see agent/model-step.ts).
  */
 export async function createLanguageModel(
   config: LanguageModelConfig,

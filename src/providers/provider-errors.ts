@@ -52,7 +52,7 @@ export function classifyProviderError(error: unknown, options: { apiKey?: string
   const who = options.provider ? getProviderInfo(options.provider).displayName : 'The model provider';
   const scrub = (text: string) => scrubSecrets(text, options.apiKey);
   let current = error as ErrorLike | null | undefined;
-  // streamText wraps the last attempt in a RetryError once its own retries are used up.
+  // The AI SDK's high-level calls (generateText, streamText) wrap the last attempt in a RetryError.
   if (current && typeof current === 'object' && hasMarker(current, 'AI_RetryError') && current.lastError) {
     current = current.lastError as ErrorLike;
   }
