@@ -3,14 +3,14 @@ import type { Message, ToolCallPart } from '../api/messages.js';
 import type { ExecutionMode } from '../api/settings.js';
 import type { SessionSummary } from '../api/sessions.js';
 import type { Store } from '../store/store.js';
-import type { AgentTool, ToolCatalog } from './agent-tools.js';
+import type { AgentTool, ExtensionInstructions, ToolCatalog } from './agent-tools.js';
 import type { ApprovalBroker } from './approval-broker.js';
 import { toModelPrompt } from './conversation.js';
 import { runModelStep, type StepOptions } from './model-step.js';
 import type { ResolvedModel } from './provider-registry.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { buildSystemPrompt } from './system-prompt.js';
-import { runToolCall } from './tool-runner.js';
+import { runToolCalls } from './tool-runner.js';
 
 export interface ModelSettings {
   retry: StepOptions['retry'];
@@ -48,26 +48,27 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
   const { writer, signal } = job;
   const message = writer.message;
   let turns = countModelCalls(message);
-  let tools: AgentTool[] | null = null;
-  const toolList = async () => (tools ??= job.mode === 'chat' ? [] : await services.catalog.tools());
+  // Read once per reply: the tools offered, and the instructions of the running extensions.
+  let offered: { tools: AgentTool[]; instructions: ExtensionInstructions[] } | null = null;
+  const offer = async () => (offered ??= job.mode === 'chat' ? { tools: [], instructions: [] } : await fromCatalog(services.catalog));
 
   for (;;) {
     const unfinished = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call' && part.result === null);
     if (unfinished.length > 0) {
-      const byName = new Map((await toolList()).map((tool) => [tool.name, tool]));
+      const byName = new Map((await offer()).tools.map((tool) => [tool.name, tool]));
       const context = { writer, tools: byName, mode: job.mode, workingDirectory: job.session.working_directory, signal, timeoutMs: job.toolTimeoutMs };
-      await Promise.all(unfinished.map((part) => runToolCall(part, context, services.store, services.approvals)));
+      await runToolCalls(unfinished, context, services.store, services.approvals);
       signal.throwIfAborted();
     } else if (turns > 0 && message.parts[message.parts.length - 1]?.type !== 'tool_call') {
       return;
     }
     if (turns >= job.maxTurns) throw new MaxTurnsReached(`The reply stopped after ${job.maxTurns} model calls (max_turns).`);
 
-    const available = await toolList();
+    const { tools: available, instructions } = await offer();
     const resolved = await job.resolveModel();
     const step = await runModelStep({
       resolved,
-      prompt: toModelPrompt(buildSystemPrompt(job.session, available), [...job.history, message]),
+      prompt: toModelPrompt(buildSystemPrompt(job.session, available, instructions), [...job.history, message]),
       tools: available.map(toFunctionTool),
       signal,
       onText: (delta) => writer.appendText(delta),
@@ -78,6 +79,11 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
     for (const call of step.toolCalls) writer.addToolCall(call);
     if (step.toolCalls.length === 0) return;
   }
+}
+
+async function fromCatalog(catalog: ToolCatalog): Promise<{ tools: AgentTool[]; instructions: ExtensionInstructions[] }> {
+  const tools = await catalog.tools();
+  return { tools, instructions: catalog.instructions() };
 }
 
 /** Model calls so far: one per group of tool calls, plus one if text follows the last group. */

@@ -9,9 +9,19 @@ export interface AgentTool {
   call(args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult>;
 }
 
-/** Where the agent gets its tools each turn (the extension manager implements it). */
-export interface ToolCatalog {
-  tools(): Promise<AgentTool[]>;
+/** What an extension asks the model to know when using it (an MCP server's `instructions`). */
+export interface ExtensionInstructions {
+  /** The extension's configured name, the prefix of its tools. */
+  extension: string;
+  text: string;
 }
 
-export const noTools: ToolCatalog = { tools: async () => [] };
+/** Where the agent gets its tools each turn (the extension manager implements it). */
+export interface ToolCatalog {
+  /** Starts the enabled extensions that are not running yet. */
+  tools(): Promise<AgentTool[]>;
+  /** Of the extensions running now: ask after tools(), which starts them. */
+  instructions(): ExtensionInstructions[];
+}
+
+export const noTools: ToolCatalog = { tools: async () => [], instructions: () => [] };

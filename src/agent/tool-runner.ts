@@ -22,10 +22,31 @@ function approvalReason(mode: ExecutionMode, tool: AgentTool): string | null {
 }
 
 /**
+ * Runs the tool calls of one model turn in parallel. Each call gets a signal of its own, all
+ * aborted by one listener on the reply's signal: a call listens on its signal (its approval wait,
+ * the developer extension, its command), and fifteen calls would otherwise stack fifteen listeners
+ * on the reply's signal, past Node's warning threshold of ten.
+ */
+export async function runToolCalls(parts: readonly ToolCallPart[], context: ToolRunContext, store: Store, approvals: ApprovalBroker): Promise<void> {
+  const { signal } = context;
+  const calls = parts.map(() => new AbortController());
+  const abortAll = () => {
+    for (const call of calls) call.abort(signal.reason);
+  };
+  if (signal.aborted) abortAll();
+  else signal.addEventListener('abort', abortAll, { once: true });
+  try {
+    await Promise.all(parts.map((part, i) => runToolCall(part, { ...context, signal: calls[i].signal }, store, approvals)));
+  } finally {
+    signal.removeEventListener('abort', abortAll);
+  }
+}
+
+/**
  * Runs one tool call the way the execution mode says: at once, after an approval, or not at all.
  * Always ends with a result on the part (the model must get one for every call it made).
  */
-export async function runToolCall(part: ToolCallPart, context: ToolRunContext, store: Store, approvals: ApprovalBroker): Promise<void> {
+async function runToolCall(part: ToolCallPart, context: ToolRunContext, store: Store, approvals: ApprovalBroker): Promise<void> {
   const { writer } = context;
   const finish = (status: ToolCallPart['status'], result: ToolResultBody) => writer.setToolResult(part, status, result);
   const tool = context.tools.get(part.tool);

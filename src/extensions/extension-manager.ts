@@ -16,6 +16,12 @@ export interface ExposedTool extends ToolDefinition {
   call(args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult>;
 }
 
+/** An extension's instructions for the model, as the agent puts them in the system prompt. */
+export interface ExtensionInstructions {
+  extension: string;
+  text: string;
+}
+
 /** What the manager needs from the store: the extension rows, and remembered permissions to forget. */
 export interface ExtensionStore {
   extensions: Store['extensions'];
@@ -64,6 +70,19 @@ export class ExtensionManager {
       tools.push(tool);
     }
     return tools;
+  }
+
+  /**
+   * The instructions of the enabled extensions that are running (an MCP server gives them when it
+   * starts, so ask after tools()). Starts nothing.
+   */
+  instructions(): ExtensionInstructions[] {
+    const found: ExtensionInstructions[] = [];
+    for (const { record, source } of this.entries.values()) {
+      if (!record.enabled || source?.state !== 'running' || source.instructions === null) continue;
+      found.push({ extension: record.name, text: source.instructions });
+    }
+    return found;
   }
 
   /** With `start`, enabled extensions that are not running are started so that their tools are known. */

@@ -31,6 +31,8 @@ export interface CallOptions {
 }
 
 export interface McpConnection {
+  /** The server's `instructions` from the handshake (how to use its tools), null when it sent none. */
+  readonly instructions: string | null;
   /** Rejects with an Error explaining why the list could not be fetched. */
   listTools(timeoutMs: number): Promise<ToolDefinition[]>;
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallOutcome>;
@@ -71,6 +73,8 @@ export async function openMcpConnection(settings: McpExtensionSettings, events: 
   established = true;
 
   return {
+    instructions: client.getInstructions()?.trim() || null,
+
     async listTools(timeoutMs) {
       const tools: ToolDefinition[] = [];
       let cursor: string | undefined;

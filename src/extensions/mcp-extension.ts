@@ -46,6 +46,7 @@ class McpExtension implements ToolSource {
   /** The connection in use or being opened; null when stopped or failed (the next use reconnects). */
   #connection: Promise<McpConnection> | null = null;
   #tools: ToolDefinition[] | null = null;
+  #instructions: string | null = null;
   /** Bumped on list_changed, so that a list fetched meanwhile is not cached as current. */
   #toolsVersion = 0;
 
@@ -60,6 +61,10 @@ class McpExtension implements ToolSource {
 
   get lastError(): string | null {
     return this.#lastError;
+  }
+
+  get instructions(): string | null {
+    return this.#instructions;
   }
 
   async listTools(): Promise<ToolDefinition[]> {
@@ -124,6 +129,7 @@ class McpExtension implements ToolSource {
     const attempt = this.#connection;
     this.#connection = null;
     this.#tools = null;
+    this.#instructions = null;
     this.#state = 'stopped';
     if (attempt) await attempt.then((connection) => connection.close()).catch(() => {});
   }
@@ -144,8 +150,10 @@ class McpExtension implements ToolSource {
     );
     this.#connection = attempt;
     attempt.then(
-      () => {
-        if (this.#connection === attempt) this.#state = 'running';
+      (connection) => {
+        if (this.#connection !== attempt) return;
+        this.#state = 'running';
+        this.#instructions = connection.instructions;
       },
       (error: unknown) => this.#fail(attempt, messageOf(error)),
     );
@@ -157,6 +165,7 @@ class McpExtension implements ToolSource {
     if (this.#connection !== attempt) return;
     this.#connection = null;
     this.#tools = null;
+    this.#instructions = null;
     this.#state = 'failed';
     this.#lastError = reason;
     attempt.then((connection) => connection.close()).catch(() => {});

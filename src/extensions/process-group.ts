@@ -41,13 +41,35 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): void {
  * whose PID 1 does not reap orphans they linger forever although they are dead.
  */
 export function processGroupIsAlive(pid: number): boolean {
+  if (!groupHasMembers(pid)) return false;
+  if (process.platform !== 'linux') return true;
+  return linuxGroupHasLiveMember(pid);
+}
+
+/**
+ * Of `groupIds`, the groups some process still runs in (zombies do not count, as above). On Linux
+ * one pass over /proc answers for all of them, however many.
+ */
+export function liveProcessGroups(groupIds: Iterable<number>): Set<number> {
+  const candidates = new Set([...groupIds].filter(groupHasMembers));
+  if (process.platform !== 'linux' || candidates.size === 0) return candidates;
+  const alive = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = readProcStat(entry);
+    if (status && status.state !== 'Z' && candidates.has(status.groupId)) alive.add(status.groupId);
+  }
+  return alive;
+}
+
+/** Some process, zombies included, is in the group (or one we may not signal: it exists). */
+function groupHasMembers(pid: number): boolean {
   try {
     process.kill(-pid, 0);
+    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  if (process.platform !== 'linux') return true;
-  return linuxGroupHasLiveMember(pid);
 }
 
 function linuxGroupHasLiveMember(groupId: number): boolean {

@@ -44,6 +44,11 @@ export interface ToolSource {
   /** Never throws for tool failures: a crashed or hung server gives `{isError: true}`. */
   callTool(name: string, args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult>;
   readonly state: ExtensionState;
+  /**
+   * What the extension asks the model to know when using it (an MCP server's `instructions` from
+   * its initialize result): from its current start, null when it gave none or is not running.
+   */
+  readonly instructions: string | null;
   /** The most recent failure; kept after a later successful restart (`state` says whether it is current). */
   readonly lastError: string | null;
   /** Stops the extension and every process it started; a later use starts it again. */

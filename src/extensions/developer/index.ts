@@ -1,6 +1,7 @@
 // The built-in `developer` extension: a shell (only when allowed) and a text editor, served in
 // process as a ToolSource like any MCP extension.
 import { z } from 'zod';
+import { BackgroundJobs } from './background-jobs.js';
 import { errorResult, type BuiltinTool } from './builtin-tool.js';
 import { EditHistory } from './edit-history.js';
 import { createShellTool } from './shell.js';
@@ -20,12 +21,14 @@ export type DeveloperConfig = z.input<typeof DeveloperConfig>;
 export function createDeveloperExtension(config: DeveloperConfig = {}): ToolSource {
   const settings = DeveloperConfig.parse(config);
   const history = new EditHistory();
+  const backgroundJobs = new BackgroundJobs();
   const tools: BuiltinTool[] = [
     createShellTool({
       allowShell: settings.allow_shell,
       defaultTimeoutMs: settings.shell_timeout_ms,
       maxOutputBytes: settings.max_output_bytes,
       killGraceMs: settings.kill_grace_ms,
+      backgroundJobs,
     }),
     ...createTextEditorTools(history),
   ];
@@ -37,6 +40,8 @@ export function createDeveloperExtension(config: DeveloperConfig = {}): ToolSour
   return {
     state: 'running',
     lastError: null,
+    // The tool descriptions say all the model needs.
+    instructions: null,
     async listTools() {
       return definitions;
     },
@@ -56,10 +61,11 @@ export function createDeveloperExtension(config: DeveloperConfig = {}): ToolSour
         context.signal.removeEventListener('abort', forwardAbort);
       }
     },
-    /** Stops running commands and resolves once they are dead. */
+    /** Stops running commands and the background jobs of finished ones; resolves once they are dead. */
     async close() {
       for (const call of running.keys()) call.abort();
       await Promise.allSettled(running.values());
+      await backgroundJobs.stopAll(settings.kill_grace_ms);
       history.clear();
     },
   };

@@ -1,8 +1,10 @@
 // Runs one shell command as the leader of its own process group, so that a timeout or a cancel can
-// stop everything the command started, not only the shell.
+// stop everything the command started, not only the shell. Jobs it leaves running in the background
+// keep running after the call, in the group, which `backgroundJobs` then holds.
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
+import type { BackgroundJobs } from './background-jobs.js';
 import { CappedOutput } from './capped-output.js';
 import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '../process-group.js';
 
@@ -13,6 +15,11 @@ export interface RunCommandOptions {
   maxOutputBytes: number;
   /** Between SIGTERM and SIGKILL when the command has to be stopped. */
   killGraceMs: number;
+  /**
+   * Takes over the group when the shell exits with background jobs still running. Without it such
+   * jobs are stopped when the shell exits: nothing would stop them later.
+   */
+  backgroundJobs?: BackgroundJobs;
 }
 
 export interface CommandOutcome {
@@ -84,25 +91,36 @@ export async function runCommand(command: string, options: RunCommandOptions): P
   const cleanUp = () => {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
-    forgetGroup();
   };
 
   const closed = new Promise((done) => child.once('close', done));
   return new Promise((resolve) => {
     child.once('error', (error) => {
       cleanUp();
+      forgetGroup();
       resolve({ output: output.toString(), exitCode: null, exitSignal: null, stoppedBecause, spawnError: error.message });
     });
     child.once('exit', async (exitCode, exitSignal) => {
       clearTimeout(timer);
+      const pid = child.pid!;
       // When we are stopping the group, wait until all of it is dead before answering.
       await stopping;
-      const drainMs = child.pid !== undefined && processGroupIsAlive(child.pid) ? DRAIN_AFTER_EXIT_MS : CLOSE_AFTER_EXIT_MS;
+      const jobsAtExit = processGroupIsAlive(pid);
+      const drainMs = jobsAtExit ? DRAIN_AFTER_EXIT_MS : CLOSE_AFTER_EXIT_MS;
       await Promise.race([closed, new Promise((done) => setTimeout(done, drainMs))]);
       // A job the command left running in the background keeps the pipes open; stop reading them.
       child.stdout.destroy();
       child.stderr.destroy();
       cleanUp();
+      // A cancel or timeout during the drain stops the jobs too, and is waited for.
+      await stopping;
+      // An empty group never fills again: only a group found alive at the exit is looked at twice.
+      if (stoppedBecause === null && jobsAtExit && processGroupIsAlive(pid)) {
+        if (options.backgroundJobs) options.backgroundJobs.adopt(pid, forgetGroup);
+        else await terminateProcessGroup(pid, options.killGraceMs).finally(forgetGroup);
+      } else {
+        forgetGroup();
+      }
       resolve({ output: output.toString(), exitCode, exitSignal, stoppedBecause });
     });
   });

@@ -2,6 +2,7 @@
 // goosed user can.
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
+import type { BackgroundJobs } from './background-jobs.js';
 import { defineTool, errorResult, type BuiltinTool } from './builtin-tool.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
 import type { ToolResult } from '../tool.js';
@@ -11,6 +12,8 @@ export interface ShellToolOptions {
   defaultTimeoutMs: number;
   maxOutputBytes: number;
   killGraceMs: number;
+  /** Where the jobs a command leaves running in the background are held until the extension closes. */
+  backgroundJobs: BackgroundJobs;
 }
 
 export const SHELL_DISABLED_MESSAGE =
@@ -40,6 +43,7 @@ export function createShellTool(options: ShellToolOptions): BuiltinTool {
       '- stdin is closed: interactive commands (editors, pagers, prompts) cannot be used. Pass flags such as `--yes` or `-y`, and `| cat` for pagers.',
       '- Each call starts a fresh shell: `cd` and exported variables do not carry over; chain them, e.g. `cd sub && make`.',
       '- Commands that run longer than the timeout are stopped together with every process they started.',
+      '- A job started in the background (`cmd > cmd.log 2>&1 &`, e.g. a dev server) keeps running after the call, until the extension or goosed stops. Redirect its output to a file: after the call, output to the shell\'s stdout is no longer read.',
       '- Prefer the `view`/`create`/`str_replace`/`insert` tools to read and edit files; use `rg` or `grep -rn` to search.',
     ].join('\n'),
     async run(input, context) {
@@ -55,6 +59,7 @@ export function createShellTool(options: ShellToolOptions): BuiltinTool {
         signal: context.signal,
         maxOutputBytes: options.maxOutputBytes,
         killGraceMs: options.killGraceMs,
+        backgroundJobs: options.backgroundJobs,
       });
       return describeOutcome(outcome, timeoutMs);
     },

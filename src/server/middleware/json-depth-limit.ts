@@ -1,6 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../api/errors.js';
 
+/** The deepest nesting accepted in a JSON body or a WebSocket frame: more than any of them needs. */
+export const MAX_JSON_DEPTH = 64;
+
 const OPEN_OBJECT = 0x7b;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_OBJECT = 0x7d;
@@ -37,7 +40,7 @@ export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
  * for seconds), and values stored as JSON (an extension's config) overflow the stack of
  * JSON.stringify from a few thousand levels. The text read here is the one the validator parses.
  */
-export function jsonDepthLimit({ maxDepth = 64 }: { maxDepth?: number } = {}): MiddlewareHandler {
+export function jsonDepthLimit({ maxDepth = MAX_JSON_DEPTH }: { maxDepth?: number } = {}): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.raw.body && /json/i.test(c.req.header('content-type') ?? '')) {
       const text = await c.req.text().catch(() => {

@@ -14,6 +14,8 @@ import { readClientFrame, type FrameReading } from './read-client-frame.js';
 export interface WebSocketLimits {
   /** A text frame larger than this gets a `frame_too_large` error event (the connection stays). */
   maxFrameBytes: number;
+  /** A frame nested deeper than this gets a `json_too_deep` error event (the connection stays). */
+  maxJsonDepth: number;
   /** Bytes queued for a client that reads too slowly; past it the client is cut off with 4008. */
   maxBufferedBytes: number;
   /** How long a client that must send the key as its first frame has to do so. */
@@ -70,7 +72,7 @@ export class SessionSocket implements Subscriber {
 
   receive(data: string | ArrayBufferLike | Blob): void {
     if (this.closing) return;
-    const reading = readClientFrame(data, this.deps.limits.maxFrameBytes);
+    const reading = readClientFrame(data, this.deps.limits);
     if (!this.authenticated) {
       this.authenticate(reading);
       return;

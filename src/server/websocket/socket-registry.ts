@@ -1,5 +1,6 @@
 import { WebSocketServer } from 'ws';
 import { WebSocketCloseCode } from '../../api/websocket.js';
+import { MAX_JSON_DEPTH } from '../middleware/json-depth-limit.js';
 import type { SessionSocket, WebSocketLimits } from './session-socket.js';
 
 export interface WebSocketOptions extends WebSocketLimits {
@@ -9,6 +10,7 @@ export interface WebSocketOptions extends WebSocketLimits {
 
 export const defaultWebSocketOptions: WebSocketOptions = {
   maxFrameBytes: 4 * 1024 * 1024,
+  maxJsonDepth: MAX_JSON_DEPTH,
   maxBufferedBytes: 4 * 1024 * 1024,
   authTimeoutMs: 10_000,
   closeGraceMs: 5_000,
