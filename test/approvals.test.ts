@@ -1,27 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, removeDirectory, startTestServer, temporaryDirectory, waitFor, type TestServer } from './support/goosed.js';
+import { startReplyHarness, startScriptedServer, type ReplyHarness } from './support/reply-harness.js';
 import { readSse } from './support/sse-client.js';
 import { addExtension, answerApproval, listMessages, toolResultsSent, waitForPendingApprovals, waitForReplyEnd } from './support/extensions.js';
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let workDir: string;
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  goosed = await startTestServer();
-  workDir = temporaryDirectory('goosed-approvals-');
-  await useScriptedProvider(goosed, llm.url);
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: true } });
+  harness = await startReplyHarness({ workDirectoryPrefix: 'goosed-approvals-', extensions: [{ name: 'developer', config: { allow_shell: true } }] });
+  ({ llm, goosed, workDir } = harness);
 });
-afterAll(async () => {
-  await goosed.close();
-  await llm.close();
-  removeDirectory(workDir);
-});
+afterAll(() => harness?.close());
 
 const session = (mode: string) => createSession(goosed, { execution_mode: mode, working_directory: workDir });
 /** Sends without waiting: the reply will stop at an approval. */
@@ -110,10 +105,8 @@ describe('asking before a tool runs', () => {
   });
 
   it('deleting an extension forgets what was remembered about its tools', async () => {
-    const own = await startTestServer();
+    const own = await startScriptedServer(llm, { extensions: [{ name: 'developer', config: { allow_shell: true } }] });
     try {
-      await useScriptedProvider(own, llm.url);
-      await addExtension(own, { name: 'developer', config: { allow_shell: true } });
       const first = await createSession(own, { execution_mode: 'approve', working_directory: workDir });
       llm.enqueue({ toolCalls: [{ name: 'developer__shell', arguments: { command: 'true' } }] }, { text: 'ok' });
       const reply = own.request(`/api/sessions/${first.id}/messages`, { method: 'POST', json: { content: 'run' } });
@@ -192,9 +185,7 @@ describe('approvals survive a restart', () => {
   it('an approval answered after goosed restarts continues the reply', async () => {
     const dataDir = temporaryDirectory();
     try {
-      const first = await startTestServer({ dataDir });
-      await useScriptedProvider(first, llm.url);
-      await addExtension(first, { name: 'developer', config: { allow_shell: true } });
+      const first = await startScriptedServer(llm, { dataDir, extensions: [{ name: 'developer', config: { allow_shell: true } }] });
       const { id } = await createSession(first, { execution_mode: 'approve', working_directory: workDir });
       llm.enqueue({ toolCalls: [{ name: 'developer__shell', arguments: { command: 'echo answered after the restart' } }] }, { text: 'Finished after the restart.' });
       const stream = await first.request(`/api/sessions/${id}/messages/stream`, { method: 'POST', json: { content: 'run it' } });

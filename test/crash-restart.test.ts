@@ -21,13 +21,19 @@ async function stop(goosed: GoosedProcess): Promise<void> {
   await goosed.exited;
 }
 
+/** A goosed process on a fresh data directory that uses the scripted LLM, with one session; `args` restart it on the same data. */
+async function startWithSession(name: string): Promise<{ dir: string; args: string[]; goosed: GoosedProcess; session: { id: string } }> {
+  const dir = temporaryDirectory();
+  const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')];
+  const goosed = await spawnGoosed(args);
+  await json(`${goosed.url}/api/providers`, { method: 'POST', body: JSON.stringify({ name: 'openai', api_key: `sk-${name}`, model: 'm', base_url: `${llm.url}/v1` }) });
+  const session = await (await json(`${goosed.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name }) })).json();
+  return { dir, args, goosed, session };
+}
+
 describe('a crash (SIGKILL) in the middle of a reply', () => {
   it('keeps what was acknowledged, marks the reply interrupted, and the session goes on', async () => {
-    const dir = temporaryDirectory();
-    const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')];
-    const first = await spawnGoosed(args);
-    await json(`${first.url}/api/providers`, { method: 'POST', body: JSON.stringify({ name: 'openai', api_key: 'sk-crash', model: 'm', base_url: `${llm.url}/v1` }) });
-    const session = await (await json(`${first.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name: 'crash' }) })).json();
+    const { dir, args, goosed: first, session } = await startWithSession('crash');
 
     llm.enqueue({ text: Array.from({ length: 200 }, (_, i) => `word${i} `), chunkDelayMs: 20 });
     const streaming = await json(`${first.url}/api/sessions/${session.id}/messages/stream`, { method: 'POST', body: JSON.stringify({ content: 'write a lot' }) });
@@ -75,11 +81,7 @@ describe('a crash (SIGKILL) in the middle of a reply', () => {
   });
 
   it('on SIGTERM gives the running reply a grace period, then saves it as interrupted and exits 0', async () => {
-    const dir = temporaryDirectory();
-    const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')];
-    const first = await spawnGoosed(args);
-    await json(`${first.url}/api/providers`, { method: 'POST', body: JSON.stringify({ name: 'openai', api_key: 'sk-term', model: 'm', base_url: `${llm.url}/v1` }) });
-    const session = await (await json(`${first.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name: 'term' }) })).json();
+    const { args, goosed: first, session } = await startWithSession('term');
     llm.enqueue({ text: Array.from({ length: 400 }, (_, i) => `w${i} `), chunkDelayMs: 25 });
     const streaming = await json(`${first.url}/api/sessions/${session.id}/messages/stream`, { method: 'POST', body: JSON.stringify({ content: 'long' }) });
     await readSse(streaming, (_f, frames) => frames.length >= 10);

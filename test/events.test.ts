@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, startTestServer, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, startTestServer, temporaryDirectory, waitFor, type TestServer } from './support/goosed.js';
+import { startReplyHarness, startScriptedServer, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse, type SseFrame } from './support/sse-client.js';
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  goosed = await startTestServer();
-  await useScriptedProvider(goosed, llm.url);
+  harness = await startReplyHarness();
+  ({ llm, goosed } = harness);
 });
-afterAll(async () => {
-  await goosed.close();
-  await llm.close();
-});
+afterAll(() => harness?.close());
 
 const follow = (sessionId: string, headers: Record<string, string> = {}, query = '') =>
   goosed.request(`/api/sessions/${sessionId}/events${query}`, { headers });
@@ -40,9 +38,10 @@ describe('following a session', () => {
 
   it('replays what a client missed after Last-Event-ID, from several points, then goes live', async () => {
     const session = await createSession(goosed);
-    llm.enqueue({ text: words(30) });
+    // Paced, so that the text comes as many deltas (tokens that arrive together are relayed as one).
+    llm.enqueue({ text: words(30), chunkDelayMs: 2 });
     const all = await readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
-    for (const index of [0, 1, 5, 17, all.length - 2]) {
+    for (const index of new Set([0, 1, 5, Math.floor(all.length / 2), all.length - 2].filter((index) => index < all.length - 1))) {
       const lastSeen = all[index].id!;
       const replay = await readSse(await follow(session.id, { 'last-event-id': lastSeen }), isReplyEnd);
       expect(summary(replyEvents(replay))).toEqual(summary(all.slice(index + 1)));
@@ -64,7 +63,7 @@ describe('following a session', () => {
     llm.enqueue({ text: words(40), chunkDelayMs: 10 });
     const following = await follow(session.id);
     const done = readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
-    const early = await readSse(following, (_f, frames) => frames.length === 8);
+    const early = await readSse(following, (_f, frames) => frames.length === 6);
     const rejoined = await readSse(await follow(session.id, { 'last-event-id': early.at(-1)!.id! }), isReplyEnd);
     const whole = [...early, ...rejoined];
     const text = whole.filter((f) => f.event === 'content_delta').map((f) => f.data.delta).join('');
@@ -77,11 +76,11 @@ describe('following a session', () => {
   });
 
   it('sends one explicit resync where the missed events are gone, never a silent gap', async () => {
-    const small = await startTestServer({ replayCapacity: 16 });
+    const small = await startScriptedServer(llm, { replayCapacity: 8 });
     try {
-      await useScriptedProvider(small, llm.url);
       const session = await createSession(small);
-      llm.enqueue({ text: words(60) });
+      // Paced, so that the text comes as many deltas, more than the replay memory holds.
+      llm.enqueue({ text: words(30), chunkDelayMs: 5 });
       const all = await readSse(await small.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
       await waitFor(async () => (await (await small.request(`/api/sessions/${session.id}`)).json()).status, (s) => s === 'idle');
       const head = Number(all.at(-1)!.id) + 1; // the session_updated (idle) that followed
@@ -98,9 +97,8 @@ describe('following a session', () => {
   });
 
   it('replays durable events from the store after a restart and resyncs across lost deltas', async () => {
-    const dataDir = (await import('./support/goosed.js')).temporaryDirectory();
-    const first = await startTestServer({ dataDir });
-    await useScriptedProvider(first, llm.url);
+    const dataDir = temporaryDirectory();
+    const first = await startScriptedServer(llm, { dataDir });
     const session = await createSession(first);
     llm.enqueue({ text: ['one ', 'two'] });
     const all = await readSse(await first.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));

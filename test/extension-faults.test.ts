@@ -4,10 +4,11 @@
 // no process the tool started is left running (checked in /proc, by a marker in its environment).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { startScriptedLlm, type RecordedRequest, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
+import type { RecordedRequest, ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, waitFor, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse } from './support/sse-client.js';
-import { addExtension, getExtension, stdioFixtureConfig } from './support/extensions.js';
+import { getExtension, stdioFixtureConfig } from './support/extensions.js';
 
 const MARKER = `GOOSED_FAULT_TEST=${process.pid}`;
 
@@ -32,29 +33,29 @@ const CASES: FaultCase[] = [
   { name: 'a shell command that ignores SIGTERM', tool: 'developer__shell', arguments: { command: `trap '' TERM; sh -c "trap '' TERM; sleep 303" & sleep 304; wait` }, result: /timed out/i },
 ];
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let workDir: string;
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  // Tool calls time out after 1.5 s here (the default is two minutes).
-  goosed = await startTestServer({ settings: { tool_timeout_ms: 1500 } });
-  workDir = temporaryDirectory('goosed-faults-');
-  await useScriptedProvider(goosed, llm.url);
   const env = { GOOSED_FAULT_TEST: String(process.pid) };
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: true, kill_grace_ms: 300, max_output_bytes: 64 * 1024 } });
-  await addExtension(goosed, { name: 'exits', config: { ...stdioFixtureConfig(['--exit-at-start']), env } });
-  await addExtension(goosed, { name: 'crashes', config: { ...stdioFixtureConfig(), env } });
-  await addExtension(goosed, { name: 'hangs', config: { ...stdioFixtureConfig(), env } });
-  await addExtension(goosed, { name: 'freezes', config: { ...stdioFixtureConfig(), env } });
-  await addExtension(goosed, { name: 'garbage', config: { ...stdioFixtureConfig(['--garbage-first']), env } });
+  harness = await startReplyHarness({
+    // Tool calls time out after 1.5 s here (the default is two minutes).
+    settings: { tool_timeout_ms: 1500 },
+    workDirectoryPrefix: 'goosed-faults-',
+    extensions: [
+      { name: 'developer', config: { allow_shell: true, kill_grace_ms: 300, max_output_bytes: 64 * 1024 } },
+      { name: 'exits', config: { ...stdioFixtureConfig(['--exit-at-start']), env } },
+      { name: 'crashes', config: { ...stdioFixtureConfig(), env } },
+      { name: 'hangs', config: { ...stdioFixtureConfig(), env } },
+      { name: 'freezes', config: { ...stdioFixtureConfig(), env } },
+      { name: 'garbage', config: { ...stdioFixtureConfig(['--garbage-first']), env } },
+    ],
+  });
+  ({ llm, goosed, workDir } = harness);
 });
-afterAll(async () => {
-  await goosed?.close();
-  await llm.close();
-  removeDirectory(workDir);
-});
+afterAll(() => harness?.close());
 
 /** Live processes (zombies do not count) carrying this test's marker in their environment, or matching a command line. */
 function leftovers(which: { marked?: boolean; commandLine?: RegExp }): string[] {

@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, type TestServer } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, removeDirectory, temporaryDirectory, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse } from './support/sse-client.js';
-import { addExtension } from './support/extensions.js';
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let root: string;
@@ -17,10 +18,8 @@ let outside: string;
 const SECRET = 'the secret outside the working directory';
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  goosed = await startTestServer();
-  await useScriptedProvider(goosed, llm.url);
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: false } });
+  harness = await startReplyHarness({ extensions: [{ name: 'developer', config: { allow_shell: false } }] });
+  ({ llm, goosed } = harness);
   root = temporaryDirectory('goosed-escape-');
   workDir = join(root, 'work');
   outside = join(root, 'outside');
@@ -34,8 +33,7 @@ beforeAll(async () => {
   symlinkSync(join(outside, 'created-through-link.txt'), join(workDir, 'dangling.txt'));
 });
 afterAll(async () => {
-  await goosed.close();
-  await llm.close();
+  await harness?.close();
   removeDirectory(root);
 });
 

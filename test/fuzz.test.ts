@@ -3,26 +3,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, startTestServer, useScriptedProvider, type TestServer } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 import { runHttpFuzz } from './support/fuzz/run-http-fuzz.js';
 import { runWsFuzz } from './support/fuzz/run-ws-fuzz.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
 const BODY_LIMIT = 2 * 1024 * 1024;
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 beforeAll(async () => {
-  llm = await startScriptedLlm();
+  harness = await startReplyHarness({ bodyLimitBytes: BODY_LIMIT });
+  ({ llm, goosed } = harness);
   llm.setFallback({ text: 'ok' });
-  goosed = await startTestServer({ bodyLimitBytes: BODY_LIMIT });
-  await useScriptedProvider(goosed, llm.url);
 });
-afterAll(async () => {
-  await goosed.close();
-  await llm.close();
-});
+afterAll(() => harness?.close());
 
 describe('fuzzing every route from the OpenAPI document', () => {
   it('answers every malformed request with {error, code}, never a 5xx, and keeps the database intact', async () => {

@@ -6,14 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, type TestServer } from './support/goosed.js';
-import { addExtension } from './support/extensions.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PRIVATE_NETWORK_CHECKS = 'BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks';
 const ATTACK_PAGE = '<!doctype html><meta charset="utf-8"><title>a page on the web</title><iframe name="sink"></iframe>';
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let attacker: Server;
@@ -31,13 +32,10 @@ async function snapshot(): Promise<string> {
 }
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  llm.setFallback({ toolCalls: [{ name: 'developer__shell', arguments: { command: 'echo pwned' } }] });
-  goosed = await startTestServer();
-  workDir = temporaryDirectory('goosed-hijack-');
-  await useScriptedProvider(goosed, llm.url);
   // What a hijack would be after: a shell the model may run without asking.
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: true } });
+  harness = await startReplyHarness({ workDirectoryPrefix: 'goosed-hijack-', extensions: [{ name: 'developer', config: { allow_shell: true } }] });
+  ({ llm, goosed, workDir } = harness);
+  llm.setFallback({ toolCalls: [{ name: 'developer__shell', arguments: { command: 'echo pwned' } }] });
   victim = await createSession(goosed, { name: 'victim', working_directory: workDir, execution_mode: 'auto' });
   attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(ATTACK_PAGE));
   await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
@@ -45,10 +43,8 @@ beforeAll(async () => {
   stateBefore = await snapshot();
 });
 afterAll(async () => {
-  await goosed.close();
-  await llm.close();
+  await harness?.close();
   await new Promise((resolve) => attacker.close(resolve));
-  removeDirectory(workDir);
 });
 
 async function withBrowser<T>(extraArgs: string[], use: (browser: Browser) => Promise<T>): Promise<T> {

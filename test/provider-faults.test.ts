@@ -3,7 +3,8 @@
 // session takes the next message. One table of cases, run against every provider.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedLlm, type ScriptedLlm, type ScriptedTurn } from './support/scripted-llm.js';
-import { createSession, startTestServer, useScriptedProvider, type TestServer } from './support/goosed.js';
+import { createSession, type TestServer } from './support/goosed.js';
+import { startScriptedServer } from './support/reply-harness.js';
 import { readSse, type SseFrame } from './support/sse-client.js';
 
 const PROVIDERS = ['openai', 'anthropic', 'ollama', 'google'] as const;
@@ -50,8 +51,7 @@ for (const provider of PROVIDERS) {
   describe(`provider faults over the ${provider} wire format`, () => {
     let goosed: TestServer;
     beforeAll(async () => {
-      goosed = await startTestServer({ model: MODEL });
-      await useScriptedProvider(goosed, llm.url, provider);
+      goosed = await startScriptedServer(llm, { model: MODEL, provider });
     });
     afterAll(async () => {
       await goosed.close();

@@ -1,25 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, startTestServer, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, waitFor, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse } from './support/sse-client.js';
 
 // The read paths keep work between requests (the session list is cached until a session changes;
 // the X-Request-Id is set before the response exists). These tests prove a client never sees the
 // difference: every change shows in the very next list, and every kind of response has its id.
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 const friend = 'http://app.example';
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  goosed = await startTestServer({ settings: { allowed_origins: [friend] } });
-  await useScriptedProvider(goosed, llm.url);
+  harness = await startReplyHarness({ settings: { allowed_origins: [friend] } });
+  ({ llm, goosed } = harness);
 });
-afterAll(async () => {
-  await goosed.close();
-  await llm.close();
-});
+afterAll(() => harness?.close());
 
 type Listed = { id: string; name: string; status: string; message_count: number; usage: { total_tokens: number }; persisted: boolean };
 const list = async (query = ''): Promise<Listed[]> => {

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, startTestServer, useScriptedProvider, waitFor } from './support/goosed.js';
+import { createSession, waitFor } from './support/goosed.js';
+import { startScriptedServer } from './support/reply-harness.js';
 
 let llm: ScriptedLlm;
 beforeAll(async () => {
@@ -16,8 +17,7 @@ afterAll(async () => {
 
 describe('a message that arrives during shutdown', () => {
   it('is refused with shutting_down, and the shutdown completes', async () => {
-    const goosed = await startTestServer();
-    await useScriptedProvider(goosed, llm.url);
+    const goosed = await startScriptedServer(llm);
     const busy = await createSession(goosed);
     const idle = await createSession(goosed);
     // A reply that keeps the shutdown in its grace period (it stalls until cancelled).

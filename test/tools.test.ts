@@ -1,11 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, waitFor, type TestServer } from './support/goosed.js';
+import { startReplyHarness, startScriptedServer, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse } from './support/sse-client.js';
 import {
-  addExtension,
   getExtension,
   listMessages,
   processIsRunning,
@@ -16,26 +16,27 @@ import {
 } from './support/extensions.js';
 import { startMcpHttpServer, type McpHttpServer } from './fixtures/mcp-http-server.js';
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let mcpHttp: McpHttpServer;
 let workDir: string;
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
   mcpHttp = await startMcpHttpServer();
-  goosed = await startTestServer();
-  workDir = temporaryDirectory('goosed-tools-');
-  await useScriptedProvider(goosed, llm.url);
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: true } });
-  await addExtension(goosed, { name: 'fixture', config: stdioFixtureConfig() });
-  await addExtension(goosed, { name: 'remote', config: { url: mcpHttp.url } });
+  harness = await startReplyHarness({
+    workDirectoryPrefix: 'goosed-tools-',
+    extensions: [
+      { name: 'developer', config: { allow_shell: true } },
+      { name: 'fixture', config: stdioFixtureConfig() },
+      { name: 'remote', config: { url: mcpHttp.url } },
+    ],
+  });
+  ({ llm, goosed, workDir } = harness);
 });
 afterAll(async () => {
-  await goosed.close();
-  await mcpHttp.close();
-  await llm.close();
-  removeDirectory(workDir);
+  await harness?.close();
+  await mcpHttp?.close();
 });
 
 const send = async (sessionId: string, content: string) => {
@@ -79,10 +80,8 @@ describe('a tool round trip', () => {
   });
 
   it('with allow_shell false, the model gets a clear refusal and nothing runs', async () => {
-    const own = await startTestServer();
+    const own = await startScriptedServer(llm, { extensions: [{ name: 'developer', config: { allow_shell: false } }] });
     try {
-      await useScriptedProvider(own, llm.url);
-      await addExtension(own, { name: 'developer', config: { allow_shell: false } });
       const session = await createSession(own, { execution_mode: 'auto', working_directory: workDir });
       llm.enqueue({ toolCalls: [{ name: 'developer__shell', arguments: { command: 'touch should-not-exist' } }] }, { text: 'I cannot run commands.' });
       const before = llm.requests.length;
@@ -109,10 +108,8 @@ describe('execution modes', () => {
   });
 
   it('a session mode overrides the setting, and PATCH /api/config changes the default', async () => {
-    const own = await startTestServer({ settings: { execution_mode: 'chat' } });
+    const own = await startScriptedServer(llm, { settings: { execution_mode: 'chat' }, extensions: [{ name: 'developer', config: {} }] });
     try {
-      await useScriptedProvider(own, llm.url);
-      await addExtension(own, { name: 'developer', config: {} });
       const chatting = await createSession(own);
       const before = llm.requests.length;
       llm.enqueue({ text: 'a' }, { text: 'b' }, { text: 'c' });
@@ -189,11 +186,8 @@ describe('MCP extensions in a reply', () => {
   });
 
   it('an extension that cannot start is left out; the reply goes on with the others', async () => {
-    const own = await startTestServer();
+    const own = await startScriptedServer(llm, { extensions: [{ name: 'developer', config: {} }, { name: 'broken', config: stdioFixtureConfig(['--exit-at-start']) }] });
     try {
-      await useScriptedProvider(own, llm.url);
-      await addExtension(own, { name: 'developer', config: {} });
-      await addExtension(own, { name: 'broken', config: stdioFixtureConfig(['--exit-at-start']) });
       const session = await createSession(own, { execution_mode: 'auto' });
       const before = llm.requests.length;
       llm.enqueue({ text: 'fine without it' });

@@ -20,7 +20,7 @@ export interface TraceOptions {
   onToken?: (text: string, receivedAt: number) => void;
 }
 
-/** The reply as goosed relays it: POST /api/sessions/{id}/messages/stream, counting content_delta events. */
+/** The reply as goosed relays it: POST /api/sessions/{id}/messages/stream, counting the tokens in its content_delta events. */
 export async function traceGoosedReply(goosedUrl: string, sessionId: string, options: TraceOptions = {}): Promise<ReplyTrace> {
   let firstTokenAt = Number.NaN;
   let lastTokenAt = Number.NaN;
@@ -33,10 +33,15 @@ export async function traceGoosedReply(goosedUrl: string, sessionId: string, opt
     timeoutMs: options.timeoutMs,
     onEvent: (event, at) => {
       if (event.event === 'content_delta') {
+        // goosed relays the tokens that reached it together as one delta; every scripted token
+        // ends with a space, so the delta is split back into its tokens.
+        const pieces = (JSON.parse(event.data) as { delta: string }).delta.split(' ');
+        pieces.pop();
+        if (pieces.length === 0) return;
         if (tokens === 0) firstTokenAt = at;
         lastTokenAt = at;
-        tokens++;
-        if (options.onToken) options.onToken((JSON.parse(event.data) as { delta: string }).delta, at);
+        tokens += pieces.length;
+        if (options.onToken) for (const piece of pieces) options.onToken(`${piece} `, at);
       } else if (event.event === 'message_complete') {
         completed = true;
       }

@@ -1,10 +1,9 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
+import { SseFrameSplitter, type SseTextFrame } from '../../test/support/sse-client.js';
 import { sharedClockMs } from './stats.js';
 
-export interface SseEvent {
-  event: string;
-  data: string;
-}
+/** The data stays text: the caller parses only what it needs, so the reader adds no JSON work per event. */
+export type SseEvent = SseTextFrame;
 
 export interface SseRequestOptions {
   method?: 'GET' | 'POST';
@@ -29,8 +28,9 @@ export interface SseResult {
 }
 
 /**
- * One SSE request over node:http, parsed as bytes arrive. Comments and `id:`/`retry:` lines are
- * skipped; each event is handed over once its blank line arrives.
+ * One SSE request over node:http (no fetch: the agent, and so the sockets, are the caller's), split
+ * into events as bytes arrive with the tests' splitter; each event is handed over, with the time its
+ * chunk arrived, once its blank line is in.
  */
 export function sseRequest(url: string, options: SseRequestOptions = {}): Promise<SseResult> {
   const body = options.json === undefined ? undefined : JSON.stringify(options.json);
@@ -72,22 +72,16 @@ export function sseRequest(url: string, options: SseRequestOptions = {}): Promis
         return;
       }
       response.setEncoding('utf8');
-      let buffer = '';
+      const splitter = new SseFrameSplitter();
       response.on('data', (chunk: string) => {
         const at = sharedClockMs();
-        buffer += chunk;
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const parsed = parseBlock(block);
-          if (!parsed) continue;
+        const reading = splitter.push(chunk, (event) => {
           events++;
-          if (options.onEvent?.(parsed, at) === false) {
-            response.destroy();
-            finish(status);
-            return;
-          }
+          return options.onEvent?.(event, at);
+        });
+        if (!reading) {
+          response.destroy();
+          finish(status);
         }
       });
       response.on('end', () => finish(status));
@@ -95,20 +89,6 @@ export function sseRequest(url: string, options: SseRequestOptions = {}): Promis
     });
     req.end(body);
   });
-}
-
-function parseBlock(block: string): SseEvent | null {
-  let event = 'message';
-  let data: string | null = null;
-  for (const line of block.split('\n')) {
-    if (line.startsWith('data:')) {
-      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-      data = data === null ? value : `${data}\n${value}`;
-    } else if (line.startsWith('event:')) {
-      event = line.slice(line.charCodeAt(6) === 32 ? 7 : 6);
-    }
-  }
-  return data === null ? null : { event, data };
 }
 
 /** Plain JSON over a keep-alive agent (setup calls: sessions, providers). */

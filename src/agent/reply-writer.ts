@@ -5,12 +5,19 @@ import type { EventHub } from './event-hub.js';
 
 /**
  * The assistant message being written, and the one place that turns its changes into events and
- * store writes. Text deltas are relayed at once but saved at most every `flushIntervalMs`, so a
- * crash loses at most that much text; everything else is saved before its event goes out.
+ * store writes. Text deltas are saved at most every `flushIntervalMs`, so a crash loses at most that
+ * much text; everything else is saved before its event goes out.
+ *
+ * Text is relayed once per turn of the event loop: the deltas that arrived together (one network
+ * read of the provider's stream often holds many) go out as one `content_delta`, right after the
+ * turn's I/O. Relaying is then paid per read, not per token, and no text waits for a timer.
  */
 export class ReplyWriter {
   private dirty = false;
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Text appended since the last `content_delta`. */
+  private unsentText = '';
+  private relayScheduled = false;
   /** Set when the session is deleted, or when shutdown leaves the reply waiting for a person. */
   detached = false;
 
@@ -25,7 +32,9 @@ export class ReplyWriter {
     return this.message.session_id;
   }
 
+  /** Publishes an event of this reply; text still waiting to be relayed goes out before it. */
   publish(payload: EventPayload): void {
+    this.relayText();
     if (!this.detached) this.hub.publish(this.sessionId, payload);
   }
 
@@ -41,7 +50,11 @@ export class ReplyWriter {
     const last = parts[parts.length - 1];
     if (last?.type === 'text') last.text += delta;
     else parts.push({ type: 'text', text: delta });
-    this.publish({ type: 'content_delta', message_id: this.message.id, delta });
+    this.unsentText += delta;
+    if (!this.relayScheduled) {
+      this.relayScheduled = true;
+      setImmediate(this.relayScheduledText);
+    }
     this.dirty = true;
     this.flushTimer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
@@ -86,6 +99,18 @@ export class ReplyWriter {
     if (error) this.publish({ type: 'error', message_id: this.message.id, ...error });
     else this.publish({ type: 'message_complete', message_id: this.message.id, message: this.message });
     return this.message;
+  }
+
+  private readonly relayScheduledText = () => {
+    this.relayScheduled = false;
+    this.relayText();
+  };
+
+  private relayText(): void {
+    if (this.unsentText === '') return;
+    const delta = this.unsentText;
+    this.unsentText = '';
+    if (!this.detached) this.hub.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
   }
 
   /** Writes the message now (durable changes, and the end of the reply). */
