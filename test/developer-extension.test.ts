@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDeveloperExtension } from '../src/extensions/developer/index.js';
 import type { ToolCallContext, ToolSource } from '../src/extensions/tool.js';
 
@@ -110,6 +110,19 @@ describe('developer extension: shell', () => {
     expect(result.isError).toBe(true);
     expect(result.content).toContain('cancelled');
     expect(processIsRunning(childPid)).toBe(false);
+  });
+
+  it('a cancel that comes while the shell is being looked up is not missed', async () => {
+    // A fresh copy of the module, whose first command looks the shell up on disk (thread pool).
+    vi.resetModules();
+    const { runCommand } = await import('../src/extensions/developer/run-command.js');
+    const abort = new AbortController();
+    const started = Date.now();
+    const pending = runCommand('sleep 30', { cwd: workingDirectory, timeoutMs: 60_000, signal: abort.signal, maxOutputBytes: 1000, killGraceMs: 300 });
+    setImmediate(() => abort.abort());
+    const outcome = await pending;
+    expect(outcome.stoppedBecause).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('on abort also kills a child that traps SIGTERM (SIGKILL after the grace period)', async () => {

@@ -15,6 +15,7 @@ import { ProviderFailure } from './model-step.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
+import { settleUnfinishedToolCalls } from './tool-runner.js';
 
 export interface ReplyHandle {
   userMessage: Message;
@@ -163,10 +164,7 @@ export class ReplyManager {
         const writer = new ReplyWriter(stale, this.store, this.hub, this.options.flushIntervalMs);
         this.store.cancelApprovals(session.id, stale.id);
         // A tool call cut off by the crash must not show as running forever.
-        for (const part of stale.parts) {
-          if (part.type !== 'tool_call' || part.result !== null) continue;
-          writer.setToolResult(part, 'cancelled', { content: 'The server stopped before this tool call finished; it may or may not have taken effect.', is_error: true });
-        }
+        settleUnfinishedToolCalls(writer, 'shutdown');
         writer.finish('interrupted', { error: 'The server stopped while this reply was running; what it wrote is kept.', code: 'interrupted' });
       }
       this.setStatus(session.id, 'idle');
@@ -226,8 +224,11 @@ export class ReplyManager {
     // Deleted, or left waiting for a person at shutdown: the store must stay as it is.
     if (writer.detached) return writer.message;
     this.store.cancelApprovals(writer.sessionId, writer.message.id);
+    const reason = signal.aborted ? (signal.reason instanceof StopReason ? signal.reason.kind : 'cancel') : 'failure';
+    // The tool runner settles the calls it was running or asking about; this settles the ones it
+    // never reached (the reply stopped or failed before running them), so none stays waiting.
+    settleUnfinishedToolCalls(writer, reason);
     if (signal.aborted) {
-      const reason = signal.reason instanceof StopReason ? signal.reason.kind : 'cancel';
       if (reason === 'shutdown') return writer.finish('interrupted', { error: 'The server stopped while this reply was running; what it wrote is kept.', code: 'interrupted' });
       return writer.finish('cancelled');
     }

@@ -2,8 +2,9 @@ import type { ExecutionMode } from '../api/settings.js';
 import type { ToolCallPart, ToolResultBody } from '../api/messages.js';
 import type { Store } from '../store/store.js';
 import type { AgentTool } from './agent-tools.js';
-import type { ApprovalBroker } from './approval-broker.js';
+import type { ApprovalAnswer, ApprovalBroker } from './approval-broker.js';
 import type { ReplyWriter } from './reply-writer.js';
+import { StopReason } from './stop-reason.js';
 
 export interface ToolRunContext {
   writer: ReplyWriter;
@@ -36,10 +37,52 @@ export async function runToolCalls(parts: readonly ToolCallPart[], context: Tool
   if (signal.aborted) abortAll();
   else signal.addEventListener('abort', abortAll, { once: true });
   try {
-    await Promise.all(parts.map((part, i) => runToolCall(part, { ...context, signal: calls[i].signal }, store, approvals)));
+    // Every call settles before this returns or throws: a reply must not end, and write its final
+    // message, while a sibling call is still being killed or is about to write its result. A call
+    // that fails ends the reply, so it stops its siblings rather than leave them waiting.
+    const run = (part: ToolCallPart, i: number) =>
+      runToolCall(part, { ...context, signal: calls[i].signal }, store, approvals).catch((error: unknown) => {
+        for (const call of calls) call.abort(error);
+        throw error;
+      });
+    const outcomes = await Promise.allSettled(parts.map(run));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     signal.removeEventListener('abort', abortAll);
   }
+}
+
+/** How a reply ended without finishing its tool calls: the way it was stopped, or a failure. */
+export type UnfinishedEnding = StopReason['kind'] | 'failure';
+
+/**
+ * The terminal status and result of a call the reply never finished, so that no call shows as
+ * waiting or running after its reply ended. A call marked running may have taken effect; one that
+ * was pending or waiting for approval never ran.
+ */
+export function unfinishedToolResult(part: ToolCallPart, ending: UnfinishedEnding): { status: ToolCallPart['status']; result: ToolResultBody } {
+  const started = part.status === 'running';
+  const content = {
+    cancel: started ? 'The reply was cancelled while this tool call ran; it may or may not have taken effect.' : 'The tool call was cancelled before it ran.',
+    shutdown: started ? 'The server stopped while this tool call ran; it may or may not have taken effect.' : 'The server stopped before this tool call ran.',
+    failure: started ? 'The reply failed while this tool call ran; it may or may not have taken effect.' : 'The reply failed before this tool call ran.',
+  }[ending === 'deleted' ? 'cancel' : ending];
+  return { status: ending === 'failure' ? 'error' : 'cancelled', result: { content, is_error: true } };
+}
+
+/** Gives every tool call of the reply still without a result its terminal status, result and `tool_result` event. */
+export function settleUnfinishedToolCalls(writer: ReplyWriter, ending: UnfinishedEnding): void {
+  for (const part of writer.message.parts) {
+    if (part.type !== 'tool_call' || part.result !== null) continue;
+    const { status, result } = unfinishedToolResult(part, ending);
+    writer.setToolResult(part, status, result);
+  }
+}
+
+/** A call's signal carries the reply's StopReason, or the error of a sibling call that failed. */
+function endingOf(signal: AbortSignal): UnfinishedEnding {
+  return signal.reason instanceof StopReason ? signal.reason.kind : 'failure';
 }
 
 /**
@@ -60,7 +103,17 @@ async function runToolCall(part: ToolCallPart, context: ToolRunContext, store: S
   const reason = remembered === 'always_allow' ? null : approvalReason(context.mode, tool);
   let approvalNote = '';
   if (reason !== null) {
-    const answer = await approvals.ask(writer, part, reason, context.signal);
+    let answer: ApprovalAnswer;
+    try {
+      answer = await approvals.ask(writer, part, reason, context.signal);
+    } catch (error) {
+      // Stopped while waiting for a person: the call ends here, with a result saying it never ran.
+      // A reply that shutdown leaves waiting (its writer detached) keeps the call waiting instead,
+      // to ask again after the restart.
+      if (!context.signal.aborted || writer.detached) throw error;
+      const { status, result } = unfinishedToolResult(part, endingOf(context.signal));
+      return finish(status, result);
+    }
     if (answer.decision === 'deny' || answer.decision === 'always_deny') {
       const note = answer.message ? ` The user said: ${answer.message}` : '';
       return finish('denied', { content: `The user denied this call to ${part.tool}.${note}`, is_error: true });

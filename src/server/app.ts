@@ -18,6 +18,7 @@ import { providerRoutes } from './routes/provider-routes.js';
 import { replyRoutes } from './routes/reply-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { approvalRoutes } from './routes/approval-routes.js';
+import { permissionRoutes } from './routes/permission-routes.js';
 import { extensionRoutes } from './routes/extension-routes.js';
 import { isSessionStreamPath, streamRoutes } from './routes/stream-routes.js';
 import { isWebPagePath, webRoutes } from './routes/web-routes.js';
@@ -50,6 +51,7 @@ export function createApp(context: AppContext): App {
   eventRoutes(app, context);
   streamRoutes(app, context);
   approvalRoutes(app, context);
+  permissionRoutes(app, context);
   providerRoutes(app, context);
   extensionRoutes(app, context);
   configRoutes(app, context);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ExtensionType } from '../api/extensions.js';
+import type { Permission, PermissionDecision } from '../api/permissions.js';
 import type { ProviderName } from '../providers/catalog.js';
 
 // Server-wide configuration rows: providers (with their keys), extensions, remembered permissions.
@@ -21,7 +22,7 @@ export interface ExtensionRecord {
   created_at: string;
 }
 
-export type PermissionDecision = 'always_allow' | 'always_deny';
+export type { PermissionDecision };
 
 type ExtensionRow = Omit<ExtensionRecord, 'config' | 'enabled'> & { config: string; enabled: number };
 
@@ -110,10 +111,11 @@ export class PermissionTable {
   set(tool: string, decision: PermissionDecision): void {
     this.set_.run(tool, decision, new Date().toISOString());
   }
-  clear(tool: string): void {
-    this.clear_.run(tool);
+  /** True when a decision was remembered for the tool (and is now forgotten). */
+  clear(tool: string): boolean {
+    return this.clear_.run(tool).changes > 0;
   }
-  list(): { tool: string; decision: PermissionDecision; updated_at: string }[] {
-    return this.list_.all() as { tool: string; decision: PermissionDecision; updated_at: string }[];
+  list(): Permission[] {
+    return this.list_.all() as Permission[];
   }
 }

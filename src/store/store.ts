@@ -4,6 +4,7 @@ import type { SessionEvent } from '../api/events.js';
 import type { ExecutionMode } from '../api/settings.js';
 import type { Approval } from '../api/approvals.js';
 import type { ApprovalDecision } from '../api/events.js';
+import type { Permission } from '../api/permissions.js';
 import type { ExtensionRecord, PermissionDecision, ProviderRecord } from './sqlite-settings-tables.js';
 
 // The narrow interface between the server and its storage. SQLite implements it today; a
@@ -86,7 +87,10 @@ export interface Store {
   readonly permissions: {
     get(tool: string): PermissionDecision | null;
     set(tool: string, decision: PermissionDecision): void;
-    clear(tool: string): void;
+    /** True when a decision was remembered for the tool (and is now forgotten). */
+    clear(tool: string): boolean;
+    /** Every remembered decision, by tool name. */
+    list(): Permission[];
   };
 
   createApproval(approval: Approval): void;

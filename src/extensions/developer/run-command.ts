@@ -65,11 +65,13 @@ function findShell(): Promise<string> {
 }
 
 export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandOutcome> {
+  // Found before the abort check: a cancel that comes while the shell is looked up must not be missed.
+  const shell = await findShell();
   if (options.signal.aborted) {
     return { output: '', exitCode: null, exitSignal: null, stoppedBecause: 'cancelled' };
   }
   const output = new CappedOutput(options.maxOutputBytes);
-  const child = spawn(await findShell(), ['-c', command], {
+  const child = spawn(shell, ['-c', command], {
     cwd: options.cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
