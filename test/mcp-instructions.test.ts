@@ -3,9 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_EXTENSION_INSTRUCTIONS_CHARS } from '../src/agent/system-prompt.js';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, type TestServer } from './support/goosed.js';
-import { addExtension, toolsOffered } from './support/extensions.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
+import { toolsOffered } from './support/extensions.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER = fileURLToPath(new URL('./fixtures/mcp-instructions-server.ts', import.meta.url));
@@ -13,6 +14,7 @@ const SERVER = fileURLToPath(new URL('./fixtures/mcp-instructions-server.ts', im
 const GLOSSARY_INSTRUCTIONS = 'Call glossary__lookup before you explain any word.\nAnswer in one sentence.';
 const LONG_INSTRUCTIONS = `BEGIN-VERBOSE ${'Read this carefully. '.repeat(1_000)}END-VERBOSE`;
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let workDir: string;
@@ -27,19 +29,19 @@ const fixtureConfig = (instructions?: string) => ({
 });
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  goosed = await startTestServer();
-  workDir = temporaryDirectory('goosed-instructions-');
-  await useScriptedProvider(goosed, llm.url);
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: false } });
-  await addExtension(goosed, { name: 'glossary', config: fixtureConfig(GLOSSARY_INSTRUCTIONS) });
-  await addExtension(goosed, { name: 'plain', config: fixtureConfig() });
-  await addExtension(goosed, { name: 'verbose', config: fixtureConfig(LONG_INSTRUCTIONS) });
+  harness = await startReplyHarness({
+    workDirectoryPrefix: 'goosed-instructions-',
+    extensions: [
+      { name: 'developer', config: { allow_shell: false } },
+      { name: 'glossary', config: fixtureConfig(GLOSSARY_INSTRUCTIONS) },
+      { name: 'plain', config: fixtureConfig() },
+      { name: 'verbose', config: fixtureConfig(LONG_INSTRUCTIONS) },
+    ],
+  });
+  ({ llm, goosed, workDir } = harness);
 });
 afterAll(async () => {
-  await goosed.close();
-  await llm.close();
-  removeDirectory(workDir);
+  await harness?.close();
 });
 
 /** Sends a message and returns the model request it made (OpenAI chat completions). */

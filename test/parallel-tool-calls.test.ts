@@ -2,12 +2,14 @@
 // them may make Node warn about piled-up listeners (MaxListenersExceededWarning), and a cancel
 // still reaches every one of them.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, removeDirectory, startTestServer, temporaryDirectory, useScriptedProvider, waitFor, type TestServer } from './support/goosed.js';
-import { addExtension, stdioFixtureConfig, toolResultsSent, waitForReplyEnd } from './support/extensions.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, waitFor, type TestServer } from './support/goosed.js';
+import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
+import { stdioFixtureConfig, toolResultsSent, waitForReplyEnd } from './support/extensions.js';
 
 const PARALLEL_CALLS = 15;
 
+let harness: ReplyHarness;
 let llm: ScriptedLlm;
 let goosed: TestServer;
 let workDir: string;
@@ -15,17 +17,17 @@ let warnings: Error[];
 const recordWarning = (warning: Error) => warnings.push(warning);
 
 beforeAll(async () => {
-  llm = await startScriptedLlm();
-  goosed = await startTestServer();
-  workDir = temporaryDirectory('goosed-parallel-');
-  await useScriptedProvider(goosed, llm.url);
-  await addExtension(goosed, { name: 'developer', config: { allow_shell: true } });
-  await addExtension(goosed, { name: 'fixture', config: stdioFixtureConfig() });
+  harness = await startReplyHarness({
+    workDirectoryPrefix: 'goosed-parallel-',
+    extensions: [
+      { name: 'developer', config: { allow_shell: true } },
+      { name: 'fixture', config: stdioFixtureConfig() },
+    ],
+  });
+  ({ llm, goosed, workDir } = harness);
 });
 afterAll(async () => {
-  await goosed.close();
-  await llm.close();
-  removeDirectory(workDir);
+  await harness?.close();
 });
 // goosed runs in this process (startTestServer), so its warnings are this process's.
 beforeEach(() => {

@@ -1,36 +1,27 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, dataOf, describeError } from '../lib/api.js';
+import { api, dataOf } from '../lib/api.js';
 import { navigate } from '../lib/route.js';
 import { sessionsChanged } from './session-list.js';
 import { Field } from '../lib/field.js';
+import { FormSubmitRow, useFormSubmit } from '../lib/form-submit.js';
 
 export function NewSessionForm({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [directory, setDirectory] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => nameInput.current?.focus(), []);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const session = await dataOf(
-        api.POST('/api/sessions', { body: { name: name.trim() || undefined, working_directory: directory.trim() || undefined } }),
-      );
-      sessionsChanged();
-      onDone();
-      navigate({ screen: 'session', id: session.id });
-    } catch (caught) {
-      setError(describeError(caught));
-      setBusy(false);
-    }
-  };
+  const submit = useFormSubmit(async () => {
+    const session = await dataOf(
+      api.POST('/api/sessions', { body: { name: name.trim() || undefined, working_directory: directory.trim() || undefined } }),
+    );
+    sessionsChanged();
+    onDone();
+    navigate({ screen: 'session', id: session.id });
+  });
 
   return (
-    <form class="new-session" onSubmit={submit} onKeyDown={(event) => event.key === 'Escape' && onDone()} aria-label="New session">
+    <form class="new-session" onSubmit={submit.onSubmit} onKeyDown={(event) => event.key === 'Escape' && onDone()} aria-label="New session">
       <Field id="new-session-name" label="Name">
         <input id="new-session-name" ref={nameInput} value={name} placeholder="New session" maxLength={500} onInput={(event) => setName(event.currentTarget.value)} />
       </Field>
@@ -43,19 +34,11 @@ export function NewSessionForm({ onDone }: { onDone: () => void }) {
           onInput={(event) => setDirectory(event.currentTarget.value)}
         />
       </Field>
-      {error && (
-        <p class="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="row">
-        <button type="submit" class="button primary small" disabled={busy}>
-          {busy ? 'Creating…' : 'Create'}
-        </button>
+      <FormSubmitRow submit={submit} label="Create" busyLabel="Creating…" small>
         <button type="button" class="button small" onClick={onDone}>
           Cancel
         </button>
-      </div>
+      </FormSubmitRow>
     </form>
   );
 }

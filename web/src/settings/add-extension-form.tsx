@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { AddExtensionRequest } from '../../../src/client/index.js';
-import { api, dataOf, describeError } from '../lib/api.js';
+import { api, dataOf } from '../lib/api.js';
 import { Field } from '../lib/field.js';
+import { FormSubmitRow, useFormSubmit } from '../lib/form-submit.js';
 
 type Kind = 'developer' | 'stdio' | 'streamable_http';
 
@@ -32,8 +33,6 @@ export function AddExtensionForm({ onAdded }: { onAdded: () => Promise<void> }) 
   const [env, setEnv] = useState('');
   const [url, setUrl] = useState('');
   const [headers, setHeaders] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const request = (): AddExtensionRequest => {
     if (kind === 'developer') return { name: 'developer', type: 'builtin', config: { allow_shell: allowShell } };
@@ -44,28 +43,20 @@ export function AddExtensionForm({ onAdded }: { onAdded: () => Promise<void> }) 
     return { name: name.trim(), type: 'streamable_http', config: { url: url.trim(), headers: parsePairs(headers, ':') } };
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await dataOf(api.POST('/api/extensions', { body: request() }));
-      setName('');
-      setCommand('');
-      setArgs('');
-      setEnv('');
-      setUrl('');
-      setHeaders('');
-      await onAdded();
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // request() throws on a malformed NAME=value line; that shows as the form's error, like a refusal.
+  const submit = useFormSubmit(async () => {
+    await dataOf(api.POST('/api/extensions', { body: request() }));
+    setName('');
+    setCommand('');
+    setArgs('');
+    setEnv('');
+    setUrl('');
+    setHeaders('');
+    await onAdded();
+  });
 
   return (
-    <form class="card form" onSubmit={submit} aria-labelledby="add-extension-title">
+    <form class="card form" onSubmit={submit.onSubmit} aria-labelledby="add-extension-title">
       <h2 id="add-extension-title">Add an extension</h2>
       <fieldset class="choices">
         <legend>Kind</legend>
@@ -118,16 +109,7 @@ export function AddExtensionForm({ onAdded }: { onAdded: () => Promise<void> }) 
           </Field>
         </>
       )}
-      {error && (
-        <p class="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="row">
-        <button type="submit" class="button primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add extension'}
-        </button>
-      </div>
+      <FormSubmitRow submit={submit} label="Add extension" busyLabel="Adding…" />
     </form>
   );
 }

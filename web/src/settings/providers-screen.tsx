@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CurrentProvider, Provider, ProviderName } from '../../../src/client/index.js';
 import { api, dataOf, describeError } from '../lib/api.js';
 import { Field } from '../lib/field.js';
+import { FormSubmitRow, useFormSubmit } from '../lib/form-submit.js';
 
 export function ProvidersScreen({ keyVersion }: { keyVersion: number }) {
   const [providers, setProviders] = useState<Provider[] | null>(null);
@@ -82,8 +83,6 @@ function ProviderForm({ providers, initial, onSaved }: { providers: Provider[]; 
   const [model, setModel] = useState(initial.model ?? '');
   const [apiKey, setApiKey] = useState('');
   const [baseUrl, setBaseUrl] = useState(initial.base_url ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const choose = (next: ProviderName) => {
     const provider = providers.find((candidate) => candidate.name === next)!;
@@ -101,27 +100,18 @@ function ProviderForm({ providers, initial, onSaved }: { providers: Provider[]; 
         : 'required'
       : 'not needed';
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await dataOf(
-        api.POST('/api/providers', {
-          body: { name, model: model.trim(), api_key: apiKey.trim() || undefined, base_url: baseUrl.trim() || undefined },
-        }),
-      );
-      setApiKey('');
-      onSaved(saved);
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = useFormSubmit(async () => {
+    const saved = await dataOf(
+      api.POST('/api/providers', {
+        body: { name, model: model.trim(), api_key: apiKey.trim() || undefined, base_url: baseUrl.trim() || undefined },
+      }),
+    );
+    setApiKey('');
+    onSaved(saved);
+  });
 
   return (
-    <form class="card form" onSubmit={submit} aria-labelledby="provider-form-title">
+    <form class="card form" onSubmit={submit.onSubmit} aria-labelledby="provider-form-title">
       <h2 id="provider-form-title">Set up a provider</h2>
       <Field id="provider-name" label="Provider" hint={chosen.description}>
         <select id="provider-name" aria-describedby="provider-name-hint" value={name} onChange={(event) => choose(event.currentTarget.value as ProviderName)}>
@@ -156,16 +146,7 @@ function ProviderForm({ providers, initial, onSaved }: { providers: Provider[]; 
           onInput={(event) => setBaseUrl(event.currentTarget.value)}
         />
       </Field>
-      {error && (
-        <p class="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="row">
-        <button type="submit" class="button primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save and use'}
-        </button>
-      </div>
+      <FormSubmitRow submit={submit} label="Save and use" busyLabel="Saving…" />
     </form>
   );
 }
