@@ -44,9 +44,10 @@ export function sseFrame(published: PublishedEvent): Uint8Array {
  * A Server-Sent Events response. `open` runs synchronously when the stream starts and returns its
  * clean-up, which runs once when the client goes away or the stream is closed.
  *
- * Frames sent in the same turn of the event loop go out as one chunk: a fast provider delivers
- * hundreds of text deltas per network read, and a stream read plus a socket write per frame cost
- * more than the frame. A frame waits at most until the end of the current turn.
+ * Frames sent together (in one synchronous run: a tool result and the text after it, or a replay)
+ * go out as one chunk, since a stream read plus a socket write per frame cost more than the frame.
+ * They are flushed in a microtask, before the event loop moves on: waiting for the next turn would
+ * let the I/O of every other reply go first. (Text is already batched per turn by the ReplyWriter.)
  */
 export function sseResponse(c: Context, open: (sink: SseSink) => () => void, options: SseOptions = {}): Response {
   const maxQueued = options.maxQueuedFrames ?? 10_000;
@@ -91,7 +92,7 @@ export function sseResponse(c: Context, open: (sink: SseSink) => () => void, opt
               sink.close();
               return;
             }
-            if (pending.length === 0) setImmediate(flushPending);
+            if (pending.length === 0) queueMicrotask(flushPending);
             pending.push(sseFrame(published));
           },
           close() {
