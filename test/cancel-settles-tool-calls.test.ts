@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedLlm } from './support/scripted-llm.js';
@@ -135,6 +135,56 @@ describe('shutdown while tool calls wait for approval', () => {
         expect(message).toMatchObject({ status: 'complete', content: 'Both ran after the restart.' });
         for (const callId of ids) expect(message.parts.find((part: any) => part.id === callId)).toMatchObject({ status: 'done' });
         for (const marker of markers) expect(existsSync(marker)).toBe(true);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      removeDirectory(dataDir);
+    }
+  });
+
+  it('settles a sibling call that was running, so that the resumed reply does not run it again', async () => {
+    const dataDir = temporaryDirectory();
+    const runs = join(workDir, 'sibling-runs.txt');
+    const created = join(workDir, 'sibling-created.txt');
+    try {
+      const first = await startScriptedServer(llm, { dataDir, shutdownGraceMs: 300, extensions: [{ name: 'developer', config: { allow_shell: true } }] });
+      const { id } = await createSession(first, { execution_mode: 'approve', working_directory: workDir });
+      // The shell is remembered as always allowed; the editor still asks.
+      llm.enqueue({ toolCalls: [{ id: 'call_allow', name: 'developer__shell', arguments: { command: 'true' } }] }, { text: 'Allowed.' });
+      void first.request(`/api/sessions/${id}/messages`, { method: 'POST', json: { content: 'allow the shell' } }).catch(() => {});
+      const [asked] = await waitForPendingApprovals(first, id, 1);
+      expect((await answerApproval(first, id, asked.id, 'always_allow')).status).toBe(200);
+      await waitForReplyEnd(first, id);
+
+      llm.enqueue(
+        {
+          toolCalls: [
+            { id: 'call_running', name: 'developer__shell', arguments: { command: `echo ran >> ${runs}; sleep 30` } },
+            { id: 'call_waiting', name: 'developer__create', arguments: { path: created, file_text: 'made\n' } },
+          ],
+        },
+        { text: 'Done after the restart.' },
+      );
+      void first.request(`/api/sessions/${id}/messages`, { method: 'POST', json: { content: 'run and create' } }).catch(() => {});
+      await waitForPendingApprovals(first, id, 1);
+      await waitFor(() => existsSync(runs), Boolean);
+      await first.close();
+
+      const second = await startTestServer({ dataDir });
+      try {
+        const [, , , stored] = await listMessages(second, id);
+        expect(stored.status).toBe('running');
+        expect(stored.parts.find((part: any) => part.id === 'call_running')).toMatchObject({
+          status: 'cancelled',
+          result: { content: 'The server stopped while this tool call ran; it may or may not have taken effect.', is_error: true },
+        });
+        expect(stored.parts.find((part: any) => part.id === 'call_waiting')).toMatchObject({ status: 'awaiting_approval', result: null });
+        const [pending] = await waitForPendingApprovals(second, id, 1);
+        expect((await answerApproval(second, id, pending.id, 'allow_once')).status).toBe(200);
+        expect(await waitForReplyEnd(second, id)).toMatchObject({ status: 'complete', content: 'Done after the restart.' });
+        expect(readFileSync(created, 'utf8')).toBe('made\n');
+        expect(readFileSync(runs, 'utf8')).toBe('ran\n');
       } finally {
         await second.close();
       }

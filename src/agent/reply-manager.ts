@@ -180,7 +180,13 @@ export class ReplyManager {
     const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([all, timer]);
     for (const reply of replies) {
-      if (this.approvals.isWaiting(reply.message.session_id)) reply.writer.detach();
+      if (this.approvals.isWaiting(reply.message.session_id)) {
+        // Left waiting for a person, to resume after the restart. A sibling call that is running
+        // now is stopped with the reply: it gets its result first, or the resumed reply would
+        // run it a second time.
+        settleUnfinishedToolCalls(reply.writer, 'shutdown', (part) => part.status === 'running');
+        reply.writer.detach();
+      }
       reply.controller.abort(new StopReason('shutdown'));
     }
     await all;

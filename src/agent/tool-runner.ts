@@ -71,10 +71,13 @@ export function unfinishedToolResult(part: ToolCallPart, ending: UnfinishedEndin
   return { status: ending === 'failure' ? 'error' : 'cancelled', result: { content, is_error: true } };
 }
 
-/** Gives every tool call of the reply still without a result its terminal status, result and `tool_result` event. */
-export function settleUnfinishedToolCalls(writer: ReplyWriter, ending: UnfinishedEnding): void {
+/**
+ * Gives every tool call of the reply still without a result (or only those `which` picks) its
+ * terminal status, result and `tool_result` event.
+ */
+export function settleUnfinishedToolCalls(writer: ReplyWriter, ending: UnfinishedEnding, which: (part: ToolCallPart) => boolean = () => true): void {
   for (const part of writer.message.parts) {
-    if (part.type !== 'tool_call' || part.result !== null) continue;
+    if (part.type !== 'tool_call' || part.result !== null || !which(part)) continue;
     const { status, result } = unfinishedToolResult(part, ending);
     writer.setToolResult(part, status, result);
   }

@@ -30,6 +30,8 @@ export interface TestServerOptions {
   model?: ServerOptions['model'];
   websocket?: ServerOptions['websocket'];
   replayCapacity?: number;
+  /** How long close() lets running replies finish (goosed's default: 3 s). */
+  shutdownGraceMs?: number;
 }
 
 /** A real goosed on a loopback port, in this process, with its own data directory. */
@@ -50,6 +52,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     replayCapacity: options.replayCapacity,
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
     websocket: options.websocket,
+    shutdownGraceMs: options.shutdownGraceMs,
   });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {
