@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { resolveOptions, type CommandLineFlags } from './config/resolve-options.js';
 import { startServer } from './server/start-server.js';
 import { VERSION } from './version.js';
+import { announceServerStarted } from './launcher/started-event.js';
 
 const program = new Command()
   .name('goosed')
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`;
   }
   process.stdout.write(banner);
+  announceServerStarted();
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -9,6 +9,7 @@ import { jsonDepthLimit } from './middleware/json-depth-limit.js';
 import { onlyWithBody } from './middleware/only-with-body.js';
 import { renderErrors, renderNotFound } from './error-handler.js';
 import { validationHook } from './validation-hook.js';
+import { MemoRouter } from './memo-router.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
@@ -27,7 +28,7 @@ import { isWebPagePath, webRoutes } from './routes/web-routes.js';
 const PUBLIC_PATHS = new Set(['/api/status', '/api/docs']);
 
 export function createApp(context: AppContext): App {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new MemoRouter() });
 
   app.use(accessLog({ logger: context.logger }));
   app.use(originGuard({ policy: context.policy }));
@@ -40,9 +41,9 @@ export function createApp(context: AppContext): App {
           throw new ApiError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
         },
       }),
+      jsonDepthLimit(),
     ),
   );
-  app.use(onlyWithBody(jsonDepthLimit()));
 
   statusRoutes(app, context);
   sessionRoutes(app, context);

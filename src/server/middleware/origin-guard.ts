@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../api/errors.js';
 import type { SecurityPolicy } from './security-policy.js';
@@ -36,11 +37,20 @@ export function originGuard({ policy }: { policy: () => SecurityPolicy }): Middl
         },
       });
     }
-    await next();
-    if (crossOrigin) {
-      c.header('Access-Control-Allow-Origin', origin);
-      c.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-      c.header('Vary', 'Origin');
+    if (!crossOrigin) return next();
+    const headers: [string, string][] = [
+      ['Access-Control-Allow-Origin', origin],
+      ['Access-Control-Expose-Headers', EXPOSED_HEADERS],
+      ['Vary', 'Origin'],
+    ];
+    // On Node, onto the outgoing message before the response exists (as the access log does with
+    // the request id); set on the finished response, Hono would copy it.
+    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    if (outgoing) {
+      for (const [name, value] of headers) outgoing.setHeader(name, value);
+      return next();
     }
+    await next();
+    for (const [name, value] of headers) c.header(name, value);
   };
 }
