@@ -7,6 +7,8 @@ import { migrate } from './migrations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
 import { ApprovalTable } from './sqlite-approvals.js';
+import { MESSAGE_JSON_COLUMNS, writeMessagePage } from './message-json.js';
+import type { JsonWriter } from './json-writer.js';
 import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
 
 type SessionRow = {
@@ -39,6 +41,19 @@ type MessageRow = {
 const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
 const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to';
 
+/**
+ * SQLite's page cache, per connection (negative: KiB). The default 2 MiB cannot hold one long
+ * history (10,000 messages are about 10 MB of pages), so each fetch of it read every page from the
+ * file again: a third of the query's time. It fills only as pages are read.
+ */
+export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
+
+/** `position > ?` and `LIMIT ?` of a message page: one more than asked for tells whether more follow. */
+function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
+  const after = cursor ? Number(decodeCursor(cursor)?.[0] ?? NaN) : 0;
+  return [Number.isFinite(after) ? after : 0, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
+}
+
 /** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
 export class SqliteStore implements Store {
   readonly persistent: boolean;
@@ -57,6 +72,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(PAGE_CACHE_PRAGMA);
     migrate(this.db);
     const db = this.db;
     this.providers = new ProviderTable(db);
@@ -89,6 +105,11 @@ export class SqliteStore implements Store {
       listMessages: db.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
       ),
+      countMessagesAfter: db.prepare('SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?').pluck(),
+      // The wire fields in the schema's order, then the position (for the cursor); rows as arrays.
+      listMessagesJson: db
+        .prepare(`SELECT ${MESSAGE_JSON_COLUMNS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
+        .raw(),
       appendEvent: db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)'),
       listEvents: db.prepare('SELECT body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
       getReserved: db.prepare('SELECT seq_reserved FROM sessions WHERE id = ?').pluck(),
@@ -178,14 +199,21 @@ export class SqliteStore implements Store {
   }
 
   listMessages(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }): MessagePage {
-    const after = cursor ? Number(decodeCursor(cursor)?.[0] ?? NaN) : 0;
-    const position = Number.isFinite(after) ? after : 0;
-    const max = limit ?? -1; // -1: no limit in SQLite
-    const rows = this.statements.listMessages.all(sessionId, position, limit ? limit + 1 : max) as MessageRow[];
+    const rows = this.statements.listMessages.all(sessionId, ...pageBounds(limit, cursor)) as MessageRow[];
     const more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeCursor([String(last.position)]) : null };
+  }
+
+  writeMessagesJson(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null } {
+    const [after, max] = pageBounds(limit, cursor);
+    // From the index alone (no row is read): lets the writer make room for the page once.
+    const remaining = this.statements.countMessagesAfter.get(sessionId, after) as number;
+    // Row by row (iterate, not all): each row is garbage as soon as it is written.
+    const rows = this.statements.listMessagesJson.iterate(sessionId, after, max) as Iterable<unknown[]>;
+    const last = writeMessagePage(rows, limit, Math.min(remaining, limit ?? remaining), out);
+    return { nextCursor: last === null ? null : encodeCursor([String(last)]) };
   }
 
   addUsage(sessionId: string, usage: Usage): void {

@@ -6,6 +6,7 @@ import type { Approval } from '../api/approvals.js';
 import type { ApprovalDecision } from '../api/events.js';
 import type { Permission } from '../api/permissions.js';
 import type { ExtensionRecord, PermissionDecision, ProviderRecord } from './sqlite-settings-tables.js';
+import type { JsonWriter } from './json-writer.js';
 
 // The narrow interface between the server and its storage. SQLite implements it today; a
 // PostgreSQL store for several instances behind one load balancer would implement the same.
@@ -58,6 +59,11 @@ export interface Store {
   getMessage(sessionId: string, messageId: string): Message | null;
   findMessageByClientId(sessionId: string, clientId: string): Message | null;
   listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage;
+  /**
+   * Writes the same page as `listMessages` into `out` as JSON (the bytes of JSON.stringify(page.items)),
+   * straight from the stored text, without building the messages: for answering a long history.
+   */
+  writeMessagesJson(sessionId: string, options: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null };
   /** Adds the usage of a finished reply to the session's totals. */
   addUsage(sessionId: string, usage: Usage): void;
 

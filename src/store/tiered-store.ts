@@ -5,6 +5,7 @@ import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
 import { encodeCursor } from './cursor.js';
+import type { JsonWriter } from './json-writer.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
 const LIST_CACHE_ENTRIES = 32;
@@ -119,6 +120,10 @@ export class TieredStore implements Store {
 
   listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage {
     return this.owner(sessionId).listMessages(sessionId, options);
+  }
+
+  writeMessagesJson(sessionId: string, options: { limit?: number; cursor?: string }, out: JsonWriter) {
+    return this.owner(sessionId).writeMessagesJson(sessionId, options, out);
   }
 
   addUsage(sessionId: string, usage: Usage): void {

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/errors.js';
 import { decodeCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
+import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
 
 const listMessages = createRoute({
   method: 'get',
@@ -24,7 +25,10 @@ export function messageRoutes(app: App, { sessions, store }: AppContext): void {
     if (query.cursor !== undefined && decodeCursor(query.cursor) === null) {
       throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
-    const page = store.listMessages(id, query);
-    return c.json(page.items, 200, pageHeaders(`/api/sessions/${id}/messages`, query, page.nextCursor));
+    // The bytes of c.json(page.items), written by the store from the stored text.
+    const out = jsonBytesWriter();
+    const { nextCursor } = store.writeMessagesJson(id, query, out);
+    const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, nextCursor));
+    return response as unknown as ReturnType<typeof c.json<Message[], 200>>;
   });
 }

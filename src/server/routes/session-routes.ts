@@ -12,6 +12,7 @@ import {
 import type { App, AppContext } from '../app-context.js';
 import type { SessionPage } from '../../store/store.js';
 import { errorResponses, jsonBody, jsonContent, pageHeaders } from './route-helpers.js';
+import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -80,7 +81,7 @@ const importSession = createRoute({
   responses: { 201: jsonContent(Session, 'The imported session'), ...errorResponses(400, 413, 415) },
 });
 
-export function sessionRoutes(app: App, { sessions }: AppContext): void {
+export function sessionRoutes(app: App, { sessions, store }: AppContext): void {
   // The store hands out the same page object until a session changes (see TieredStore), so its
   // JSON is made once per change, not once per request of a client polling the list.
   const pageJson = new WeakMap<SessionPage, string>();
@@ -104,7 +105,18 @@ export function sessionRoutes(app: App, { sessions }: AppContext): void {
     return c.json(sessions.export(id), 200, { 'Content-Disposition': `attachment; filename="goosed-session-${id}.json"` });
   });
 
-  app.openapi(getSession, (c) => c.json(sessions.getWithMessages(c.req.valid('param').id), 200));
+  app.openapi(getSession, (c) => {
+    const id = c.req.valid('param').id;
+    const session = sessions.get(id);
+    // The bytes of c.json({ ...session, messages }): the session's fields, then its messages, whose
+    // JSON the store writes from the stored text (parsing 10,000 messages to stringify them again
+    // was most of the time of a long session's fetch).
+    const out = jsonBytesWriter();
+    out.write(`${JSON.stringify(session).slice(0, -1)},"messages":`);
+    store.writeMessagesJson(id, {}, out);
+    out.write('}');
+    return jsonBytesResponse(c, out) as unknown as ReturnType<typeof c.json<Session, 200>>;
+  });
 
   app.openapi(updateSession, (c) => c.json(sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
 
