@@ -78,3 +78,32 @@ export async function traceDirectReply(llmUrl: string, options: TraceOptions = {
   });
   return { status: result.status, sentAt: result.sentAt, firstTokenAt, lastTokenAt, tokens, completed, timedOut: result.timedOut };
 }
+
+/**
+ * The same reply read through the AI SDK's OpenAI chat adapter alone (its `doStream`, as goosed
+ * calls it), in the benchmark's process: what any server built on the adapter can reach at most.
+ */
+export async function traceAdapterReply(llmUrl: string): Promise<ReplyTrace> {
+  const { createOpenAI } = await import('@ai-sdk/openai');
+  const model = createOpenAI({ apiKey: 'sk-bench', baseURL: `${llmUrl}/v1` }).chat('m');
+  const sentAt = performance.now();
+  let firstTokenAt = Number.NaN;
+  let lastTokenAt = Number.NaN;
+  let tokens = 0;
+  let completed = false;
+  const { stream } = await model.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'Tell me a long story.' }] }] });
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (value.type === 'text-delta') {
+      const at = performance.now();
+      if (tokens === 0) firstTokenAt = at;
+      lastTokenAt = at;
+      tokens++;
+    } else if (value.type === 'finish') {
+      completed = true;
+    }
+  }
+  return { status: 200, sentAt, firstTokenAt, lastTokenAt, tokens, completed, timedOut: false };
+}
