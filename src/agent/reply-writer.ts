@@ -8,9 +8,10 @@ import type { EventHub } from './event-hub.js';
  * store writes. Text deltas are saved at most every `flushIntervalMs`, so a crash loses at most that
  * much text; everything else is saved before its event goes out.
  *
- * Text is relayed once per turn of the event loop: the deltas that arrived together (one network
- * read of the provider's stream often holds many) go out as one `content_delta`, right after the
- * turn's I/O. Relaying is then paid per read, not per token, and no text waits for a timer.
+ * Text is relayed at most twice per turn of the event loop: the first delta of a turn at once, and
+ * the deltas that followed it in the same turn (one network read of the provider's stream often
+ * holds many) as one `content_delta` right after the turn's I/O. Relaying is then paid per read,
+ * not per token; the first token of a burst does not wait for the rest, and no text waits for a timer.
  */
 export class ReplyWriter {
   private dirty = false;
@@ -52,7 +53,9 @@ export class ReplyWriter {
     else parts.push({ type: 'text', text: delta });
     this.unsentText += delta;
     if (!this.relayScheduled) {
+      // The first text of a turn goes out at once; what follows in the same turn waits for its end.
       this.relayScheduled = true;
+      this.relayText();
       setImmediate(this.relayScheduledText);
     }
     this.dirty = true;
