@@ -11,6 +11,10 @@ import { isReplyEnd, readSse } from './support/sse-client.js';
 import { getExtension, stdioFixtureConfig } from './support/extensions.js';
 
 const MARKER = `GOOSED_FAULT_TEST=${process.pid}`;
+// The shell commands' processes are found by their command lines, made unique to this run: the
+// machine may run other `sleep`s (a shared CI host), which must not count as left behind.
+const SLEEP = 9_000_000 + (process.pid % 100_000) * 10;
+const FLOOD_LINE = `goosed-flood-line-${process.pid}`;
 
 interface FaultCase {
   name: string;
@@ -28,9 +32,9 @@ const CASES: FaultCase[] = [
   { name: 'an MCP server that never answers', tool: 'hangs__hang', arguments: {}, result: /timed out/i },
   { name: 'an MCP server that blocks its event loop', tool: 'freezes__freeze', arguments: {}, result: /timed out/i },
   { name: 'an MCP server that prints garbage on stdout', tool: 'garbage__echo', arguments: { text: 'through the garbage' }, result: /through the garbage|garbage__echo/i, mayRecover: true },
-  { name: 'a shell command that floods its output', tool: 'developer__shell', arguments: { command: 'yes goosed-flood-line' }, result: /timed out|truncated|capped|limit/i },
-  { name: 'a shell command whose children never end', tool: 'developer__shell', arguments: { command: 'for i in 1 2 3 4; do sleep 301 & done; sh -c "sleep 302" & wait' }, result: /timed out/i },
-  { name: 'a shell command that ignores SIGTERM', tool: 'developer__shell', arguments: { command: `trap '' TERM; sh -c "trap '' TERM; sleep 303" & sleep 304; wait` }, result: /timed out/i },
+  { name: 'a shell command that floods its output', tool: 'developer__shell', arguments: { command: `yes ${FLOOD_LINE}` }, result: /timed out|truncated|capped|limit/i },
+  { name: 'a shell command whose children never end', tool: 'developer__shell', arguments: { command: `for i in 1 2 3 4; do sleep ${SLEEP + 1} & done; sh -c "sleep ${SLEEP + 2}" & wait` }, result: /timed out/i },
+  { name: 'a shell command that ignores SIGTERM', tool: 'developer__shell', arguments: { command: `trap '' TERM; sh -c "trap '' TERM; sleep ${SLEEP + 3}" & sleep ${SLEEP + 4}; wait` }, result: /timed out/i },
 ];
 
 let harness: ReplyHarness;
@@ -72,7 +76,7 @@ function leftovers(which: { marked?: boolean; commandLine?: RegExp }): string[] 
   }
   return found;
 }
-const SHELL_LEFTOVERS = { commandLine: /sleep 30\d|yes goosed-flood-line/ };
+const SHELL_LEFTOVERS = { commandLine: new RegExp(`sleep ${SLEEP + 1}|sleep ${SLEEP + 2}|sleep ${SLEEP + 3}|sleep ${SLEEP + 4}|yes ${FLOOD_LINE}`) };
 
 const forCase = (tag: string) => (request: RecordedRequest) => JSON.stringify((request.body.messages as any[]).findLast((m) => m.role === 'user')?.content ?? '').includes(tag);
 
