@@ -43,19 +43,12 @@ interface ErrorLike {
   statusCode?: unknown;
   isRetryable?: unknown;
   responseHeaders?: unknown;
-  lastError?: unknown;
 }
-
-const hasMarker = (error: object, name: string) => (error as Record<symbol, unknown>)[Symbol.for(`vercel.ai.error.${name}`)] === true;
 
 export function classifyProviderError(error: unknown, options: { apiKey?: string; provider?: ProviderName } = {}): ProviderErrorInfo {
   const who = options.provider ? getProviderInfo(options.provider).displayName : 'The model provider';
   const scrub = (text: string) => scrubSecrets(text, options.apiKey);
   let current = error as ErrorLike | null | undefined;
-  // The AI SDK's high-level calls (generateText, streamText) wrap the last attempt in a RetryError.
-  if (current && typeof current === 'object' && hasMarker(current, 'AI_RetryError') && current.lastError) {
-    current = current.lastError as ErrorLike;
-  }
   if (!current || typeof current !== 'object') {
     return { retryable: false, code: 'provider_error', message: `${who} failed: ${scrub(String(error))}.` };
   }
