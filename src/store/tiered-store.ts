@@ -19,11 +19,16 @@ const LIST_CACHE_ENTRIES = 32;
  */
 export class TieredStore implements Store {
   readonly persistent = true;
-  private readonly memory = new SqliteStore(':memory:');
+  /** Opened (with every migration) on first use: most servers never turn `auto_save` off. */
+  private memoryStore: SqliteStore | null = null;
   private readonly memoryIds = new Set<string>();
   private readonly listCache = new Map<string, SessionPage>();
 
   constructor(readonly disk: SqliteStore) {}
+
+  private get memory(): SqliteStore {
+    return (this.memoryStore ??= new SqliteStore(':memory:'));
+  }
 
   /** Runs a write that changes sessions as listed, and forgets the cached lists even if it throws. */
   private changingSessions<T>(write: () => T): T {
@@ -188,7 +193,7 @@ export class TieredStore implements Store {
   }
 
   close(): void {
-    this.memory.close();
+    this.memoryStore?.close();
     this.disk.close();
   }
 }
