@@ -56,20 +56,22 @@ describe('cancelling a reply whose tool calls wait for approval', () => {
     // The stream: one tool_result per call, after its approval_request and before the end.
     const types = frames.map((frame) => frame.event);
     expect(types.at(-1)).toBe('message_complete');
+    // Events and approvals name a call by goosed's id; the part keeps the provider's beside it.
+    const callIds = ids.map((providerId) => frames.at(-1)!.data.message.parts.find((part: any) => part.provider_call_id === providerId).id);
     const results = frames.filter((frame) => frame.event === 'tool_result');
-    expect(results.map((frame) => frame.data.id).sort()).toEqual([...ids].sort());
+    expect(results.map((frame) => frame.data.id).sort()).toEqual([...callIds].sort());
     for (const result of results) expect(result.data).toMatchObject({ content: NOT_RUN, is_error: true });
     expect(types.lastIndexOf('approval_request')).toBeLessThan(types.indexOf('tool_result'));
 
     // The cancel answer, the end event and the stored history all show the calls settled.
-    const settled = ids.map((callId) => ({ type: 'tool_call', id: callId, status: 'cancelled', result: { content: NOT_RUN, is_error: true } }));
+    const settled = ids.map((providerId, i) => ({ type: 'tool_call', id: callIds[i], provider_call_id: providerId, status: 'cancelled', result: { content: NOT_RUN, is_error: true } }));
     expect(cancelled).toMatchObject({ cancelled: true, message: { status: 'cancelled', parts: [{ type: 'text', text: 'Running both.' }, ...settled] } });
     expect(frames.at(-1)!.data.message).toMatchObject({ status: 'cancelled', parts: [{ type: 'text' }, ...settled] });
     const [, stored] = await listMessages(goosed, id);
     expect(stored).toMatchObject({ status: 'cancelled', parts: [{ type: 'text', text: 'Running both.' }, ...settled] });
 
     const approvals = await (await goosed.request(`/api/sessions/${id}/approvals`)).json();
-    expect(approvals.map((approval: any) => [approval.tool_call_id, approval.status]).sort()).toEqual(ids.map((callId) => [callId, 'cancelled']).sort());
+    expect(approvals.map((approval: any) => [approval.tool_call_id, approval.status]).sort()).toEqual(callIds.map((callId) => [callId, 'cancelled']).sort());
     expect((await (await goosed.request(`/api/sessions/${id}`)).json()).status).toBe('idle');
     for (const marker of markers) expect(existsSync(marker)).toBe(false);
 
@@ -94,7 +96,7 @@ describe('cancelling a reply whose tool calls wait for approval', () => {
     llm.enqueue({ toolCalls });
     const reply = goosed.request(`/api/sessions/${id}/messages`, { method: 'POST', json: { content: 'two calls' } });
     const approvals = await waitForPendingApprovals(goosed, id, 2);
-    const long = approvals.find((approval) => approval.tool_call_id === 'call_long')!;
+    const long = approvals.find((approval) => approval.arguments.command === toolCalls[0].arguments.command)!;
     expect((await answerApproval(goosed, id, long.id, 'allow_once')).status).toBe(200);
     // Cancel once the command runs (not merely once its status says running: it may not be spawned yet).
     await waitFor(() => existsSync(started));
@@ -104,8 +106,8 @@ describe('cancelling a reply whose tool calls wait for approval', () => {
     expect(Date.now() - stopping).toBeLessThan(10_000);
     expect((await reply).status).toBe(200);
     const parts = cancelled.message.parts;
-    expect(parts.find((part: any) => part.id === 'call_long')).toMatchObject({ status: 'cancelled', result: { is_error: true, content: expect.stringContaining('[cancelled: the command') } });
-    expect(parts.find((part: any) => part.id === 'call_waiting')).toMatchObject({ status: 'cancelled', result: { content: NOT_RUN, is_error: true } });
+    expect(parts.find((part: any) => part.provider_call_id === 'call_long')).toMatchObject({ status: 'cancelled', result: { is_error: true, content: expect.stringContaining('[cancelled: the command') } });
+    expect(parts.find((part: any) => part.provider_call_id === 'call_waiting')).toMatchObject({ status: 'cancelled', result: { content: NOT_RUN, is_error: true } });
     const [, stored] = await listMessages(goosed, id);
     expect(stored.parts).toEqual(parts);
     expect(existsSync(marker)).toBe(false);
@@ -128,12 +130,12 @@ describe('shutdown while tool calls wait for approval', () => {
       try {
         const [, stored] = await listMessages(second, id);
         expect(stored.status).toBe('running');
-        for (const callId of ids) expect(stored.parts.find((part: any) => part.id === callId)).toMatchObject({ status: 'awaiting_approval', result: null });
+        for (const providerId of ids) expect(stored.parts.find((part: any) => part.provider_call_id === providerId)).toMatchObject({ status: 'awaiting_approval', result: null });
         const pending = await waitForPendingApprovals(second, id, 2);
         for (const approval of pending) expect((await answerApproval(second, id, approval.id, 'allow_once')).status).toBe(200);
         const message = await waitForReplyEnd(second, id);
         expect(message).toMatchObject({ status: 'complete', content: 'Both ran after the restart.' });
-        for (const callId of ids) expect(message.parts.find((part: any) => part.id === callId)).toMatchObject({ status: 'done' });
+        for (const providerId of ids) expect(message.parts.find((part: any) => part.provider_call_id === providerId)).toMatchObject({ status: 'done' });
         for (const marker of markers) expect(existsSync(marker)).toBe(true);
       } finally {
         await second.close();
@@ -175,11 +177,11 @@ describe('shutdown while tool calls wait for approval', () => {
       try {
         const [, , , stored] = await listMessages(second, id);
         expect(stored.status).toBe('running');
-        expect(stored.parts.find((part: any) => part.id === 'call_running')).toMatchObject({
+        expect(stored.parts.find((part: any) => part.provider_call_id === 'call_running')).toMatchObject({
           status: 'cancelled',
           result: { content: 'The server stopped while this tool call ran; it may or may not have taken effect.', is_error: true },
         });
-        expect(stored.parts.find((part: any) => part.id === 'call_waiting')).toMatchObject({ status: 'awaiting_approval', result: null });
+        expect(stored.parts.find((part: any) => part.provider_call_id === 'call_waiting')).toMatchObject({ status: 'awaiting_approval', result: null });
         const [pending] = await waitForPendingApprovals(second, id, 1);
         expect((await answerApproval(second, id, pending.id, 'allow_once')).status).toBe(200);
         expect(await waitForReplyEnd(second, id)).toMatchObject({ status: 'complete', content: 'Done after the restart.' });

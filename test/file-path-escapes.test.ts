@@ -57,7 +57,9 @@ describe('text editor paths that leave the working directory', () => {
     // One model turn asks for all of them (they run in parallel), plus one legitimate view as a control.
     llm.enqueue({ toolCalls: [...calls, { id: 'call_control', name: 'developer__view', arguments: { path: 'inside.txt' } }] }, { text: 'done' });
     const frames = await readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'look around' } }), isReplyEnd);
-    const results = new Map(frames.filter((f) => f.event === 'tool_result').map((f) => [f.data.id, f.data]));
+    // tool_result names a call by goosed's id; the message's parts keep the provider's (scripted) id beside it.
+    const scriptedIds = new Map(frames.at(-1)!.data.message.parts.map((part: any) => [part.id, part.provider_call_id]));
+    const results = new Map(frames.filter((f) => f.event === 'tool_result').map((f) => [scriptedIds.get(f.data.id), f.data]));
 
     for (const [index, escape] of ESCAPES.entries()) {
       const result = results.get(`call_escape_${index}`);

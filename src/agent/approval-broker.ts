@@ -23,17 +23,24 @@ export class ApprovalBroker {
     private readonly onWaitingChange: (sessionId: string) => void,
   ) {}
 
-  /** Asks (or, for a reply resumed after a restart, keeps asking) and waits for the answer. */
+  /**
+   * Asks (or, for a reply resumed after a restart, keeps asking) and waits for the answer. An
+   * approval answers exactly one call: it is found again by the call's own id (goosed's, never
+   * the provider's) within its message.
+   */
   async ask(writer: ReplyWriter, part: ToolCallPart, reason: string, signal: AbortSignal): Promise<ApprovalAnswer> {
     const sessionId = writer.sessionId;
-    let approval = this.store.listApprovals(sessionId).findLast((a) => a.tool_call_id === part.id && a.status !== 'cancelled');
+    const messageId = writer.message.id;
+    let approval = this.store
+      .listApprovals(sessionId)
+      .findLast((a) => a.message_id === messageId && a.tool_call_id === part.id && a.status !== 'cancelled');
     // Answered while the reply was not listening (just after a restart): take the answer.
     if (approval?.status === 'resolved' && approval.decision) return { decision: approval.decision, message: approval.message };
     if (!approval) {
       approval = {
         id: randomUUID(),
         session_id: sessionId,
-        message_id: writer.message.id,
+        message_id: messageId,
         tool_call_id: part.id,
         tool: part.tool,
         arguments: part.arguments,
@@ -48,7 +55,7 @@ export class ApprovalBroker {
       writer.setToolStatus(part, 'awaiting_approval');
       writer.publish({
         type: 'approval_request',
-        message_id: writer.message.id,
+        message_id: messageId,
         id: approval.id,
         tool_call_id: part.id,
         tool: part.tool,

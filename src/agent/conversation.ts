@@ -10,6 +10,7 @@ import type { Message, ToolCallPart } from '../api/messages.js';
  */
 export function toModelPrompt(system: string, history: readonly Message[]): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [{ role: 'system', content: system }];
+  const callIds = new PromptCallIds();
   for (const message of history) {
     if (message.role === 'user') {
       prompt.push({ role: 'user', content: [{ type: 'text', text: message.content }] });
@@ -18,7 +19,7 @@ export function toModelPrompt(system: string, history: readonly Message[]): Lang
     let text = '';
     let calls: ToolCallPart[] = [];
     const flush = () => {
-      if (calls.length > 0) prompt.push(...toolTurns(text, calls));
+      if (calls.length > 0) prompt.push(...toolTurns(text, calls, callIds));
       else if (text) prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
       text = '';
       calls = [];
@@ -36,22 +37,42 @@ export function toModelPrompt(system: string, history: readonly Message[]): Lang
   return prompt;
 }
 
-function toolTurns(text: string, calls: readonly ToolCallPart[]): LanguageModelV3Message[] {
+/**
+ * The id that pairs a call with its result in the prompt: the provider's own while it is unique in
+ * the prompt, else goosed's. Every wire format pairs by id (OpenAI chat, and Ollama and Gemini
+ * send it back too), and Anthropic refuses a tool_use id repeated anywhere in the prompt, while
+ * providers repeat theirs (`call_1` in every answer, or twice in one). The first call keeps its id,
+ * so a longer history starts with the same prompt as before. A call recorded before goosed gave
+ * calls their own ids has only the provider's: a repeat of it is numbered.
+ */
+class PromptCallIds {
+  private readonly used = new Set<string>();
+
+  idOf(call: ToolCallPart): string {
+    let id = [call.provider_call_id ?? call.id, call.id].find((candidate) => !this.used.has(candidate));
+    for (let n = 2; id === undefined; n++) if (!this.used.has(`${call.id}_${n}`)) id = `${call.id}_${n}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+function toolTurns(text: string, calls: readonly ToolCallPart[], callIds: PromptCallIds): LanguageModelV3Message[] {
+  const ids = calls.map((call) => callIds.idOf(call));
   return [
     {
       role: 'assistant',
       content: [
         ...(text ? [{ type: 'text' as const, text }] : []),
-        ...calls.map((call) => ({ type: 'tool-call' as const, toolCallId: call.id, toolName: call.tool, input: call.arguments })),
+        ...calls.map((call, i) => ({ type: 'tool-call' as const, toolCallId: ids[i], toolName: call.tool, input: call.arguments })),
       ],
     },
-    { role: 'tool', content: calls.map(toolResult) },
+    { role: 'tool', content: calls.map((call, i) => toolResult(call, ids[i])) },
   ];
 }
 
-function toolResult(call: ToolCallPart): LanguageModelV3ToolResultPart {
+function toolResult(call: ToolCallPart, toolCallId: string): LanguageModelV3ToolResultPart {
   const output: LanguageModelV3ToolResultPart['output'] = call.result
     ? { type: call.result.is_error ? 'error-text' : 'text', value: call.result.content }
     : { type: 'error-text', value: 'The tool call did not finish: the reply was interrupted.' };
-  return { type: 'tool-result', toolCallId: call.id, toolName: call.tool, output };
+  return { type: 'tool-result', toolCallId, toolName: call.tool, output };
 }

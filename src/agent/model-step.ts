@@ -4,7 +4,8 @@ import { classifyProviderError, type ProviderErrorInfo } from '../providers/prov
 import type { ResolvedModel } from './provider-registry.js';
 
 export interface StepToolCall {
-  id: string;
+  /** The provider's id: not unique (providers repeat ids), so goosed gives the call its own. */
+  providerCallId: string;
   tool: string;
   arguments: Record<string, unknown>;
 }
@@ -122,7 +123,7 @@ class StepCall {
         return true;
       case 'tool-call':
         this.produced = true;
-        this.toolCalls.push({ id: part.toolCallId, tool: part.toolName, arguments: parseArguments(part.input) });
+        this.toolCalls.push({ providerCallId: part.toolCallId, tool: part.toolName, arguments: parseArguments(part.input) });
         return true;
       case 'finish': {
         this.finished = true;

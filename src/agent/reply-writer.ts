@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Message, ToolCallPart, ToolResultBody, Usage } from '../api/messages.js';
 import type { EventPayload } from '../api/events.js';
 import type { Store } from '../store/store.js';
 import type { EventHub } from './event-hub.js';
+import type { StepToolCall } from './model-step.js';
 
 /**
  * The assistant message being written, and the one place that turns its changes into events and
@@ -62,8 +64,14 @@ export class ReplyWriter {
     this.flushTimer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
-  addToolCall(call: Omit<ToolCallPart, 'type' | 'status' | 'result'>): ToolCallPart {
-    const part: ToolCallPart = { type: 'tool_call', ...call, status: 'pending', result: null };
+  /**
+   * Records a call under an id of goosed's own. Providers repeat theirs (`call_1`, `0`, the tool
+   * name), so an approval or result matched on the provider's id could answer another call.
+   */
+  addToolCall(call: StepToolCall): ToolCallPart {
+    const part: ToolCallPart = {
+      type: 'tool_call', id: newToolCallId(), provider_call_id: call.providerCallId, tool: call.tool, arguments: call.arguments, status: 'pending', result: null,
+    };
     this.message.parts.push(part);
     this.save();
     this.publish({ type: 'tool_use', message_id: this.message.id, id: part.id, tool: part.tool, arguments: part.arguments });
@@ -136,4 +144,9 @@ export function textOf(message: Pick<Message, 'parts'>): string {
   let text = '';
   for (const part of message.parts) if (part.type === 'text') text += part.text;
   return text;
+}
+
+/** Fits every provider's rules should it reach a prompt: letters, digits and `_`, at most 40 characters. */
+function newToolCallId(): string {
+  return `tc_${randomUUID().replaceAll('-', '')}`;
 }

@@ -25,7 +25,10 @@ export type ToolResultBody = z.infer<typeof ToolResultBody>;
 export const ToolCallPart = z
   .object({
     type: z.literal('tool_call'),
-    id: z.string(),
+    id: z.string().openapi({ description: "goosed's own id of the call, unique: approvals, events and results refer to it." }),
+    provider_call_id: z.string().optional().openapi({
+      description: 'The id the provider gave the call (providers repeat ids); used only to pair the result with the call in the prompt. Absent on calls recorded before goosed gave calls ids of their own.',
+    }),
     tool: z.string().openapi({ description: 'Exposed name, `<extension>__<tool>`.' }),
     arguments: z.record(z.string(), z.unknown()),
     status: ToolCallStatus,

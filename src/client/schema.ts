@@ -2334,7 +2334,10 @@ export interface components {
              * @enum {string}
              */
             type: "tool_call";
+            /** @description goosed's own id of the call, unique: approvals, events and results refer to it. */
             id: string;
+            /** @description The id the provider gave the call (providers repeat ids); used only to pair the result with the call in the prompt. Absent on calls recorded before goosed gave calls ids of their own. */
+            provider_call_id?: string;
             /** @description Exposed name, `<extension>__<tool>`. */
             tool: string;
             arguments: {
