@@ -15,6 +15,7 @@ import { buildContext, type ContextParts } from './build-context.js';
 import type { AppContext } from './app-context.js';
 import { createLogger } from './logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
+import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.js';
 
 export interface ServerOptions {
   host: string;
@@ -50,12 +51,23 @@ export interface RunningServer {
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Before the database is opened: a goosed that finds the directory in use never touches it.
+  const lock = await lockDataDirectory(options.dataDir);
+  try {
+    return await serve(options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<RunningServer> {
   const logger = createLogger(options.logLevel);
   // A server reachable from other machines never runs without a key (DESIGN section 7).
   const keyWasGenerated = !options.secretKey && !isLoopbackHost(options.host);
   const secretKey = options.secretKey ?? (keyWasGenerated ? randomBytes(32).toString('base64url') : null);
 
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const databaseFile = join(options.dataDir, 'goosed.db');
   // Created owner-only before SQLite opens it: it holds provider keys.
   closeSync(openSync(databaseFile, 'a', 0o600));
@@ -86,39 +98,45 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     websocket: { server: context.sockets.server },
     createServer: createServerWithJsonErrors(app.fetch, options.host),
   }) as Server;
+  let port: number;
+  let url: string;
   try {
     await listen(server, options.port, options.host);
+    port = (server.address() as AddressInfo).port;
+    url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    // Written once listening, so it holds the real port (--port 0).
+    lock.publish({ pid: process.pid, url, host: options.host, port, version: context.version, started_at: new Date().toISOString(), secret_key: secretKey });
   } catch (error) {
+    if (server.listening) server.close();
     store.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info({ host: options.host, port, data_dir: options.dataDir, auth: secretKey !== null }, 'started');
 
+  const stopServing = async () => {
+    const stopped = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Streams (SSE, WebSocket) would hold close() open forever.
+      setTimeout(() => server.closeAllConnections(), 2000).unref();
+    });
+    await context.replies.shutdown(options.shutdownGraceMs ?? 3000);
+    // After the replies, so that WebSocket followers saw how they ended; upgraded sockets are not the HTTP server's to close.
+    await context.sockets.close();
+    // After the replies: their tool calls have ended; now the MCP servers and shells stop too.
+    await context.extensions.closeAll();
+    server.closeAllConnections();
+    await stopped;
+    context.hub.close();
+    store.close();
+    logger.info('stopped');
+    logger.flush();
+  };
   let closing: Promise<void> | null = null;
-  const close = () =>
-    (closing ??= (async () => {
-      const stopped = new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Streams (SSE, WebSocket) would hold close() open forever.
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
-      await context.replies.shutdown(options.shutdownGraceMs ?? 3000);
-      // After the replies, so that WebSocket followers saw how they ended; upgraded sockets are not the HTTP server's to close.
-      await context.sockets.close();
-      // After the replies: their tool calls have ended; now the MCP servers and shells stop too.
-      await context.extensions.closeAll();
-      server.closeAllConnections();
-      await stopped;
-      context.hub.close();
-      store.close();
-      logger.info('stopped');
-      logger.flush();
-    })());
+  // The directory is released even when a step of the shutdown failed.
+  const close = () => (closing ??= stopServing().finally(() => lock.release()));
 
-  return { url: `http://${urlHost}:${port}`, port, secretKey, keyWasGenerated, context, close };
+  return { url, port, secretKey, keyWasGenerated, context, close };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -41,27 +41,33 @@ function cleanEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Starts the bundle and waits for its `listening on` line. */
-export function spawnBundledGoosed(bundle: GoosedBundle, args: string[], env: NodeJS.ProcessEnv = {}): Promise<GoosedProcess> {
+/** Starts the bundle without waiting for it (for runs expected to fail, or to race). */
+export function runBundledGoosed(bundle: GoosedBundle, args: string[], env: NodeJS.ProcessEnv = {}): Omit<GoosedProcess, 'url'> {
   const child = spawn(process.execPath, [bundle.file, ...args], { env: cleanEnvironment({ GOOSED_LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Starts the bundle and waits for its `listening on` line. */
+export function spawnBundledGoosed(bundle: GoosedBundle, args: string[], env: NodeJS.ProcessEnv = {}): Promise<GoosedProcess> {
+  const run = runBundledGoosed(bundle, args, env);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`goosed did not start: ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`goosed did not start: ${run.stderr()}`)), 20_000);
     const check = () => {
-      const match = /goosed listening on (http:\/\/\S+)/.exec(out);
+      const match = /goosed listening on (http:\/\/\S+)/.exec(run.stdout());
       if (!match) return;
       clearTimeout(timer);
-      child.stdout!.off('data', check);
-      resolve({ child, url: match[1], stdout: () => out, stderr: () => err, exited });
+      run.child.stdout!.off('data', check);
+      resolve({ ...run, url: match[1] });
     };
-    child.stdout!.on('data', check);
-    exited.then((code) => {
+    run.child.stdout!.on('data', check);
+    run.exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`goosed exited with ${code}: ${err}`));
+      reject(new Error(`goosed exited with ${code}: ${run.stderr()}`));
     });
   });
 }
