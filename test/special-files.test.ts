@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
 import { apiClient, createSession, removeDirectory, temporaryDirectory, useScriptedProvider, waitFor, type ApiClient, type GoosedProcess } from './support/goosed.js';
 import { buildGoosedBundle, spawnBundledGoosed, type GoosedBundle } from './support/goosed-bundle.js';
-import { addExtension } from './support/extensions.js';
-import { isReplyEnd, readSse, type SseFrame } from './support/sse-client.js';
+import { addExtension, streamReply } from './support/extensions.js';
 
 const TEXT_FILE_CAP = 2 * 1024 * 1024;
 /** goosed idles at about 100 MB; reading /dev/zero the old way took gigabytes. */
@@ -48,16 +47,6 @@ function views(paths: string[]) {
   return paths.map((path, index) => ({ id: `call_view_${index}`, name: 'developer__view', arguments: { path } }));
 }
 
-/** Sends one message and reads its reply to the end; the tool results by call id. */
-async function reply(api: ApiClient, sessionId: string, content: string, onFrame?: (frame: SseFrame) => void): Promise<{ frames: SseFrame[]; results: Map<string, any> }> {
-  const response = await api.request(`/api/sessions/${sessionId}/messages/stream`, { method: 'POST', json: { content } });
-  const frames = await readSse(response, (frame) => {
-    onFrame?.(frame);
-    return isReplyEnd(frame);
-  });
-  return { frames, results: new Map(frames.filter((f) => f.event === 'tool_result').map((f) => [f.data.id, f.data])) };
-}
-
 /** The most memory the process ever had resident (VmHWM), in bytes. */
 function peakResidentBytes(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -77,7 +66,7 @@ describe('the text editor on files that are not regular files', () => {
       const session = await createSession(api, { working_directory: work, execution_mode: 'auto' });
 
       llm.enqueue({ toolCalls: views(fifos) }, { text: 'pipes seen' });
-      const pipes = await reply(api, session.id, 'look at the pipes');
+      const pipes = await streamReply(api, session.id, 'look at the pipes');
       for (const [index, fifo] of fifos.entries()) {
         expect(pipes.results.get(`call_view_${index}`), fifo).toMatchObject({ is_error: true, content: expect.stringMatching(/is a FIFO \(named pipe\), not a regular file/) });
       }
@@ -92,14 +81,14 @@ describe('the text editor on files that are not regular files', () => {
         },
         { text: 'still fine' },
       );
-      const after = await reply(api, session.id, 'and now?');
+      const after = await streamReply(api, session.id, 'and now?');
       expect(after.results.get('call_shell')).toMatchObject({ is_error: false, content: 'alive\n' });
       expect(after.results.get('call_read')).toMatchObject({ is_error: false, content: expect.stringContaining('still readable') });
 
       // A cancel stops a running command and ends the reply.
       llm.enqueue({ toolCalls: [{ id: 'call_sleep', name: 'developer__shell', arguments: { command: 'touch sleeping; sleep 60' } }] });
       let cancel: Promise<Response> | undefined;
-      const cancelled = await reply(api, session.id, 'sleep', (frame) => {
+      const cancelled = await streamReply(api, session.id, 'sleep', (frame) => {
         if (frame.event !== 'tool_use') return;
         cancel = waitFor(() => existsSync(join(work, 'sleeping'))).then(() => api.request(`/api/sessions/${session.id}/cancel`, { method: 'POST' }));
       });
@@ -121,14 +110,14 @@ describe('the text editor on files that are not regular files', () => {
 
     const devices = await createSession(api, { working_directory: '/dev', execution_mode: 'auto' });
     llm.enqueue({ toolCalls: views(['zero', 'null']) }, { text: 'devices seen' });
-    const { results } = await reply(api, devices.id, 'look at the devices');
+    const { results } = await streamReply(api, devices.id, 'look at the devices');
     for (const id of ['call_view_0', 'call_view_1']) {
       expect(results.get(id), id).toMatchObject({ is_error: true, content: expect.stringMatching(/is a character device, not a regular file/) });
     }
 
     const proc = await createSession(api, { working_directory: '/proc', execution_mode: 'auto' });
     llm.enqueue({ toolCalls: views(['kallsyms']) }, { text: 'symbols seen' });
-    const kallsyms = (await reply(api, proc.id, 'look at the symbols')).results.get('call_view_0');
+    const kallsyms = (await streamReply(api, proc.id, 'look at the symbols')).results.get('call_view_0');
     expect(kallsyms).toMatchObject({ is_error: true, content: expect.stringContaining(`more than the ${TEXT_FILE_CAP}-byte limit`) });
     expect(kallsyms.content.length).toBeLessThan(1000);
 

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { readProcStat } from '../../src/extensions/process-group.js';
 import { waitFor, type ApiClient } from './goosed.js';
+import { isReplyEnd, readSse, type SseFrame } from './sse-client.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STDIO_SERVER = fileURLToPath(new URL('../fixtures/mcp-stdio-server.ts', import.meta.url));
@@ -48,6 +49,16 @@ export async function waitForReplyEnd(goosed: ApiClient, sessionId: string, time
     timeoutMs,
   );
   return messages.at(-1);
+}
+
+/** Sends a message and reads its reply to the end: the frames, and the tool results by call id. */
+export async function streamReply(goosed: ApiClient, sessionId: string, content: string, onFrame?: (frame: SseFrame) => void): Promise<{ frames: SseFrame[]; results: Map<string, any> }> {
+  const response = await goosed.request(`/api/sessions/${sessionId}/messages/stream`, { method: 'POST', json: { content } });
+  const frames = await readSse(response, (frame) => {
+    onFrame?.(frame);
+    return isReplyEnd(frame);
+  });
+  return { frames, results: new Map(frames.filter((frame) => frame.event === 'tool_result').map((frame) => [frame.data.id, frame.data])) };
 }
 
 /** The tool results the model was sent in an OpenAI chat-completions request body. */
