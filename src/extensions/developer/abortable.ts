@@ -1,6 +1,7 @@
 // A file operation runs on libuv's thread pool and cannot be interrupted once started (a read on a
 // hung network mount may never end). A cancel or shutdown must not wait for it: the caller stops
-// waiting at once, and what the operation yields later (a descriptor) is released when it comes.
+// waiting at once and what the operation yields later is dropped. Used for reads, which yield no
+// resource; an open is not raced, lest a descriptor it depends on be closed and its number reused.
 
 export class FileOperationCancelled extends Error {
   override name = 'FileOperationCancelled';
@@ -10,13 +11,9 @@ export class FileOperationCancelled extends Error {
 }
 
 /** Settles like `operation`, or rejects with FileOperationCancelled as soon as `signal` aborts. */
-export function abortable<T>(operation: Promise<T>, signal: AbortSignal, releaseLate?: (value: T) => unknown): Promise<T> {
-  const abandon = () => {
-    operation.then(
-      (value) => releaseLate?.(value),
-      () => {},
-    );
-  };
+export function abortable<T>(operation: Promise<T>, signal: AbortSignal): Promise<T> {
+  // Settled later, unobserved: its failure must not become an unhandled rejection.
+  const abandon = () => operation.catch(() => {});
   if (signal.aborted) {
     abandon();
     return Promise.reject(new FileOperationCancelled());

@@ -15,7 +15,6 @@
 import { constants, existsSync, type Stats } from 'node:fs';
 import { mkdir, open, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { abortable, FileOperationCancelled } from './abortable.js';
 import { ToolInputError } from './builtin-tool.js';
 import { isInside, type PathInside } from './file-paths.js';
 
@@ -43,7 +42,7 @@ export interface OpenedFile {
 
 /** Opens `target`, runs `use`, and closes it (without waiting, when the call was cancelled meanwhile). */
 export async function withFileInside<T>(target: PathInside, purpose: OpenPurpose, signal: AbortSignal, use: (file: OpenedFile) => Promise<T>): Promise<T> {
-  const file = await openInside(target, purpose, signal);
+  const file = await openInside(target, purpose);
   try {
     return await use(file);
   } finally {
@@ -76,10 +75,10 @@ export async function removeInside(target: PathInside): Promise<void> {
   }
 }
 
-async function openInside(target: PathInside, purpose: OpenPurpose, signal: AbortSignal): Promise<OpenedFile> {
+async function openInside(target: PathInside, purpose: OpenPurpose): Promise<OpenedFile> {
   let opened: { handle: FileHandle; created: boolean };
   try {
-    opened = target.path === target.root ? { handle: await openDirectory(target.root, target.root, false), created: false } : await openEntry(target, purpose, signal);
+    opened = target.path === target.root ? { handle: await openDirectory(target.root, target.root, false), created: false } : await openEntry(target, purpose);
   } catch (error) {
     throw describeOpenError(error, target.path);
   }
@@ -95,9 +94,9 @@ async function openInside(target: PathInside, purpose: OpenPurpose, signal: Abor
   }
 }
 
-async function openEntry(target: PathInside, purpose: OpenPurpose, signal: AbortSignal): Promise<{ handle: FileHandle; created: boolean }> {
+async function openEntry(target: PathInside, purpose: OpenPurpose): Promise<{ handle: FileHandle; created: boolean }> {
   const entry = await pinEntry(target, purpose === 'create');
-  const openFile = (flags: number) => abortable(open(entry.path, flags | FILE_FLAGS, NEW_FILE_MODE), signal, (late) => late.close());
+  const openFile = (flags: number) => open(entry.path, flags | FILE_FLAGS, NEW_FILE_MODE);
   try {
     const flags = purpose === 'read' ? O_RDONLY : O_RDWR;
     if (purpose !== 'create') return { handle: await openFile(flags), created: false };
@@ -191,7 +190,7 @@ function refusal(filePath: string, info: Stats): string {
 
 /** The errors of opening, said with the checked path (never the /proc path it was opened through). */
 function describeOpenError(error: unknown, filePath: string): Error {
-  if (error instanceof ToolInputError || error instanceof FileOperationCancelled) return error;
+  if (error instanceof ToolInputError) return error;
   switch (errorCode(error)) {
     case 'ENOENT':
       return new ToolInputError(`File not found: ${filePath}. Use the create tool to make a new file.`);
