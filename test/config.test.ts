@@ -22,6 +22,7 @@ describe('settings', () => {
       allowed_origins: [],
       allowed_hosts: [],
       tool_timeout_ms: 120000,
+      env_passthrough: [],
     });
   });
 
@@ -46,6 +47,9 @@ describe('settings', () => {
     expect((await wrongType.json()).error).toContain('max_turns');
     const badOrigin = await goosed.request('/api/config', { method: 'PATCH', json: { allowed_origins: ['not an origin'] } });
     expect(badOrigin.status).toBe(400);
+    const badVariable = await goosed.request('/api/config', { method: 'PATCH', json: { env_passthrough: ['GITHUB_TOKEN; rm -rf ~'] } });
+    expect(badVariable.status).toBe(400);
+    expect((await badVariable.json()).error).toContain('env_passthrough');
     expect(await (await goosed.request('/api/config')).json()).toEqual(before);
   });
 });

@@ -7,6 +7,7 @@ export type ExecutionMode = z.infer<typeof ExecutionMode>;
 
 const origin = z.string().max(500).regex(/^https?:\/\/[^/\s]+$/, 'an origin such as http://localhost:3000 (scheme and host, no path)');
 const hostName = z.string().max(255).regex(/^[A-Za-z0-9.\-:[\]]+$/, 'a host name or address, without scheme or path');
+const environmentVariableName = z.string().max(200).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as GITHUB_TOKEN');
 
 /** The settings a client may read and change at run time (`GET/PATCH /api/config`, the config file). */
 export const Settings = z
@@ -17,6 +18,10 @@ export const Settings = z
     allowed_origins: z.array(origin).max(100).openapi({ description: "Browser origins besides the server's own that may call the API." }),
     allowed_hosts: z.array(hostName).max(100).openapi({ description: 'Host names besides loopback and the bound host that the server answers to.' }),
     tool_timeout_ms: z.number().int().min(100).max(3_600_000).openapi({ description: 'Default timeout of one tool call.' }),
+    env_passthrough: z.array(environmentVariableName).max(100).openapi({
+      description:
+        "Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts.",
+    }),
   })
   .openapi('Settings');
 export type Settings = z.infer<typeof Settings>;
@@ -28,6 +33,7 @@ export const defaultSettings: Settings = {
   allowed_origins: [],
   allowed_hosts: [],
   tool_timeout_ms: 120_000,
+  env_passthrough: [],
 };
 
 /** A partial update: unknown keys are refused, each value validated like the full settings. */

@@ -2769,6 +2769,8 @@ export interface components {
             allowed_hosts: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms: number;
+            /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
+            env_passthrough: string[];
         };
         SettingsPatch: {
             execution_mode?: components["schemas"]["ExecutionMode"];
@@ -2782,6 +2784,8 @@ export interface components {
             allowed_hosts?: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms?: number;
+            /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
+            env_passthrough?: string[];
         };
     };
     responses: never;

@@ -1,6 +1,7 @@
 // Builds the ToolSource for one configured extension. MCP code (and the SDK) is not imported here:
 // mcp-extension.ts loads it on first use, so creating extensions at start-up spawns and loads nothing.
 import { z } from 'zod';
+import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createDeveloperExtension } from './developer/index.js';
 import { createMcpExtension, type McpExtensionConfig } from './mcp-extension.js';
 import type { ToolSource } from './tool.js';
@@ -17,22 +18,25 @@ export class ExtensionConfigError extends Error {
   override name = 'ExtensionConfigError';
 }
 
-const builtinExtensions: Record<string, (config: Record<string, unknown>) => ToolSource> = {
-  developer: (config) => createDeveloperExtension(config),
+const builtinExtensions: Record<string, (config: Record<string, unknown>, environment: ChildEnvironment) => ToolSource> = {
+  developer: (config, environment) => createDeveloperExtension(config, environment),
 };
 
-/** Checks the config here, at the edge: throws ExtensionConfigError; never starts anything. */
-export function createToolSource(extension: ExtensionDefinition): ToolSource {
+/**
+ * Checks the config here, at the edge: throws ExtensionConfigError; never starts anything.
+ * `environment` gives the processes the extension starts their environment.
+ */
+export function createToolSource(extension: ExtensionDefinition, environment: ChildEnvironment = withoutPassthrough): ToolSource {
   try {
     if (extension.type !== 'builtin') {
-      return createMcpExtension(extension.name, { ...extension.config, type: extension.type } as McpExtensionConfig);
+      return createMcpExtension(extension.name, { ...extension.config, type: extension.type } as McpExtensionConfig, environment);
     }
     const create = builtinExtensions[extension.name];
     if (!create) {
       const known = Object.keys(builtinExtensions).join(', ');
       throw new ExtensionConfigError(`Unknown built-in extension "${extension.name}". Built-in extensions: ${known}.`);
     }
-    return create(extension.config);
+    return create(extension.config, environment);
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;
     throw new ExtensionConfigError(`Invalid config for extension "${extension.name}":\n${z.prettifyError(error)}`);

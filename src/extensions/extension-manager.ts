@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ApiError, notFound } from '../api/errors.js';
 import type { AddExtensionRequest, Extension, UpdateExtensionRequest } from '../api/extensions.js';
 import type { ExtensionRecord, Store } from '../store/store.js';
+import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createToolSource, ExtensionConfigError } from './create-tool-source.js';
 import { inferExtensionType, maskSecrets, oneLineConfigError, restoreSecrets } from './extension-config.js';
 import { exposedToolName } from './exposed-tool-name.js';
@@ -51,6 +52,8 @@ export class ExtensionManager {
   constructor(
     private readonly store: ExtensionStore,
     private readonly logger: Logger,
+    /** The environment of the processes the extensions start (shell commands, stdio servers). */
+    private readonly environment: ChildEnvironment = withoutPassthrough,
   ) {
     // Reading the rows starts nothing: sources are made and started on first use.
     for (const record of store.extensions.list()) this.entries.set(record.id, newEntry(record));
@@ -109,7 +112,7 @@ export class ExtensionManager {
       enabled: request.enabled ?? true,
       created_at: new Date().toISOString(),
     };
-    const source = createValidatedSource(record);
+    const source = createValidatedSource(record, this.environment);
     this.store.extensions.insert(record);
     const entry = { ...newEntry(record), source };
     this.entries.set(record.id, entry);
@@ -122,7 +125,7 @@ export class ExtensionManager {
     const previous = entry.source;
     if (changes.config !== undefined) {
       const record = { ...entry.record, config: restoreSecrets(changes.config, entry.record.config) };
-      const source = createValidatedSource(record);
+      const source = createValidatedSource(record, this.environment);
       entry.record = record;
       entry.source = source;
       entry.configError = null;
@@ -217,7 +220,7 @@ export class ExtensionManager {
   private sourceOf(entry: ExtensionEntry): ToolSource | null {
     if (entry.source || entry.configError) return entry.source;
     try {
-      entry.source = createValidatedSource(entry.record);
+      entry.source = createValidatedSource(entry.record, this.environment);
     } catch (error) {
       // A row saved by another version, or edited by hand: shown as failed, with the reason.
       entry.configError = error instanceof ApiError ? error.message : messageOf(error);
@@ -266,9 +269,9 @@ function isInProcess(entry: ExtensionEntry): boolean {
 }
 
 /** Checks the config (nothing is started): a bad one is a 400 that names the field. */
-function createValidatedSource(record: ExtensionRecord): ToolSource {
+function createValidatedSource(record: ExtensionRecord, environment: ChildEnvironment): ToolSource {
   try {
-    return createToolSource(record);
+    return createToolSource(record, environment);
   } catch (error) {
     if (error instanceof ExtensionConfigError) throw new ApiError(400, error.code, oneLineConfigError(error.message));
     throw error;

@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildEnvironment } from './child-environment.js';
 import type { McpExtensionSettings } from './mcp-extension.js';
 import { toolResultText } from './mcp-result-text.js';
 import { StdioProcessTransport } from './stdio-process-transport.js';
@@ -49,8 +50,8 @@ export interface ConnectionEvents {
 }
 
 /** Connects and completes the MCP handshake; rejects with an Error that says why it could not. */
-export async function openMcpConnection(settings: McpExtensionSettings, events: ConnectionEvents): Promise<McpConnection> {
-  const transport = createTransport(settings);
+export async function openMcpConnection(settings: McpExtensionSettings, events: ConnectionEvents, environment: ChildEnvironment): Promise<McpConnection> {
+  const transport = createTransport(settings, environment);
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   let lastTransportError: string | null = null;
   let established = false;
@@ -135,12 +136,13 @@ export async function openMcpConnection(settings: McpExtensionSettings, events: 
   };
 }
 
-function createTransport(settings: McpExtensionSettings): Transport {
+function createTransport(settings: McpExtensionSettings, environment: ChildEnvironment): Transport {
   if (settings.type === 'stdio') {
     return new StdioProcessTransport({
       command: settings.command,
       args: settings.args,
-      env: settings.env,
+      // What the config names is given as configured, whatever the name.
+      env: environment(settings.env),
       cwd: settings.cwd,
       stopGraceMs: STOP_GRACE_MS,
     });

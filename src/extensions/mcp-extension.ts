@@ -2,6 +2,7 @@
 // first use; a server that crashes or stops answering is marked failed, its calls get error
 // results, and the next use starts it again.
 import { z } from 'zod';
+import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import type { McpConnection } from './mcp-connection.js';
 import type { ExtensionState, ToolCallContext, ToolDefinition, ToolResult, ToolSource } from './tool.js';
 
@@ -33,14 +34,15 @@ const LIVENESS_PING_MAX_MS = 5_000;
 /** setTimeout-based timers fire at once beyond 2^31-1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Throws (a zod error) when the config is invalid; connects only when first used. */
-export function createMcpExtension(name: string, config: McpExtensionConfig): ToolSource {
-  return new McpExtension(name, McpExtensionConfig.parse(config));
+/** Throws (a zod error) when the config is invalid; connects only when first used. `environment` is a stdio server's. */
+export function createMcpExtension(name: string, config: McpExtensionConfig, environment: ChildEnvironment = withoutPassthrough): ToolSource {
+  return new McpExtension(name, McpExtensionConfig.parse(config), environment);
 }
 
 class McpExtension implements ToolSource {
   readonly #name: string;
   readonly #settings: McpExtensionSettings;
+  readonly #environment: ChildEnvironment;
   #state: ExtensionState = 'stopped';
   #lastError: string | null = null;
   /** The connection in use or being opened; null when stopped or failed (the next use reconnects). */
@@ -50,9 +52,10 @@ class McpExtension implements ToolSource {
   /** Bumped on list_changed, so that a list fetched meanwhile is not cached as current. */
   #toolsVersion = 0;
 
-  constructor(name: string, settings: McpExtensionSettings) {
+  constructor(name: string, settings: McpExtensionSettings, environment: ChildEnvironment) {
     this.#name = name;
     this.#settings = settings;
+    this.#environment = environment;
   }
 
   get state(): ExtensionState {
@@ -139,14 +142,18 @@ class McpExtension implements ToolSource {
     this.#state = 'starting';
     // The SDK is imported here, on first use, so that starting goosed does not load it.
     const attempt: Promise<McpConnection> = import('./mcp-connection.js').then(({ openMcpConnection }) =>
-      openMcpConnection(this.#settings, {
-        onLost: (reason) => this.#fail(attempt, reason),
-        onToolsChanged: () => {
-          if (this.#connection !== attempt) return;
-          this.#tools = null;
-          this.#toolsVersion++;
+      openMcpConnection(
+        this.#settings,
+        {
+          onLost: (reason) => this.#fail(attempt, reason),
+          onToolsChanged: () => {
+            if (this.#connection !== attempt) return;
+            this.#tools = null;
+            this.#toolsVersion++;
+          },
         },
-      }),
+        this.#environment,
+      ),
     );
     this.#connection = attempt;
     attempt.then(

@@ -3,7 +3,6 @@
 // e.g. `npx` → node), the tail of its stderr is kept to explain a failure, and its exit is reported
 // as an error that says how it ended. Loaded lazily, with the rest of the MCP code.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -12,7 +11,7 @@ import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '.
 export interface StdioProcessOptions {
   command: string;
   args: string[];
-  /** Added to a minimal inherited environment: goosed's own secrets (API keys) are not passed on. */
+  /** The server's whole environment (from childEnvironment: goosed's own secrets withheld). */
   env: Record<string, string>;
   cwd?: string;
   /** How long a server may take to exit after stdin is closed, and after SIGTERM. */
@@ -48,7 +47,7 @@ export class StdioProcessTransport implements Transport {
     return new Promise((resolve, reject) => {
       const child = spawn(this.#options.command, this.#options.args, {
         cwd: this.#options.cwd,
-        env: { ...getDefaultEnvironment(), ...this.#options.env },
+        env: this.#options.env,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });

@@ -7,6 +7,7 @@ import { ProviderRegistry } from '../agent/provider-registry.js';
 import { ReplyManager } from '../agent/reply-manager.js';
 import type { ToolCatalog } from '../agent/agent-tools.js';
 import { ExtensionManager } from '../extensions/extension-manager.js';
+import { childEnvironment } from '../extensions/child-environment.js';
 import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
 import { SocketRegistry, type WebSocketOptions } from './websocket/socket-registry.js';
@@ -37,7 +38,8 @@ export const defaultModelSettings: ModelSettings = {
 export function buildContext(parts: ContextParts): AppContext {
   const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity });
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
-  const extensions = new ExtensionManager(parts.store, parts.logger);
+  // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
+  const extensions = new ExtensionManager(parts.store, parts.logger, (explicit) => childEnvironment(parts.settings.get().env_passthrough, explicit));
   const catalog: ToolCatalog = extensions;
   const replies = new ReplyManager(parts.store, hub, providers, catalog, parts.settings, parts.logger, {
     model: { ...defaultModelSettings, ...parts.model },

@@ -2,7 +2,8 @@
 // fixture as a command line, and waiting for a reply to reach an approval or its end.
 import { fileURLToPath } from 'node:url';
 import { readProcStat } from '../../src/extensions/process-group.js';
-import { waitFor, type TestServer } from './goosed.js';
+import { waitFor, type ApiClient } from './goosed.js';
+import { isReplyEnd, readSse, type SseFrame } from './sse-client.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STDIO_SERVER = fileURLToPath(new URL('../fixtures/mcp-stdio-server.ts', import.meta.url));
@@ -12,42 +13,52 @@ export function stdioFixtureConfig(flags: string[] = []): Record<string, unknown
   return { command: process.execPath, args: ['--import', 'tsx', STDIO_SERVER, ...flags], cwd: REPO_ROOT, timeout_ms: 15_000 };
 }
 
-export async function addExtension(goosed: TestServer, body: Record<string, unknown>): Promise<{ id: string; name: string; [key: string]: any }> {
+export async function addExtension(goosed: ApiClient, body: Record<string, unknown>): Promise<{ id: string; name: string; [key: string]: any }> {
   const response = await goosed.request('/api/extensions', { method: 'POST', json: body });
   if (response.status !== 201) throw new Error(`adding an extension failed: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
-export async function getExtension(goosed: TestServer, idOrName: string): Promise<any> {
+export async function getExtension(goosed: ApiClient, idOrName: string): Promise<any> {
   const response = await goosed.request(`/api/extensions/${idOrName}`);
   if (response.status !== 200) throw new Error(`GET extension failed: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
-export async function listMessages(goosed: TestServer, sessionId: string): Promise<any[]> {
+export async function listMessages(goosed: ApiClient, sessionId: string): Promise<any[]> {
   return (await goosed.request(`/api/sessions/${sessionId}/messages`)).json();
 }
 
 /** The pending approvals of a session, once there is at least `count` of them. */
-export async function waitForPendingApprovals(goosed: TestServer, sessionId: string, count = 1): Promise<any[]> {
+export async function waitForPendingApprovals(goosed: ApiClient, sessionId: string, count = 1): Promise<any[]> {
   return waitFor(
     async () => (await goosed.request(`/api/sessions/${sessionId}/approvals?status=pending`)).json(),
     (approvals: any[]) => approvals.length >= count,
   );
 }
 
-export function answerApproval(goosed: TestServer, sessionId: string, approvalId: string, decision: string, message?: string): Promise<Response> {
+export function answerApproval(goosed: ApiClient, sessionId: string, approvalId: string, decision: string, message?: string): Promise<Response> {
   return goosed.request(`/api/sessions/${sessionId}/approvals/${approvalId}`, { method: 'POST', json: { decision, message } });
 }
 
 /** The last assistant message once it is no longer running. */
-export async function waitForReplyEnd(goosed: TestServer, sessionId: string, timeoutMs = 15_000): Promise<any> {
+export async function waitForReplyEnd(goosed: ApiClient, sessionId: string, timeoutMs = 15_000): Promise<any> {
   const messages = await waitFor(
     () => listMessages(goosed, sessionId),
     (list: any[]) => list.at(-1)?.role === 'assistant' && list.at(-1)?.status !== 'running',
     timeoutMs,
   );
   return messages.at(-1);
+}
+
+/** Sends a message and reads its reply to the end: the frames, and the tool results by call id. */
+export async function streamReply(goosed: ApiClient, sessionId: string, content: string, onFrame?: (frame: SseFrame) => void): Promise<{ frames: SseFrame[]; results: Map<string, any> }> {
+  const response = await goosed.request(`/api/sessions/${sessionId}/messages/stream`, { method: 'POST', json: { content } });
+  const frames = await readSse(response, (frame) => {
+    onFrame?.(frame);
+    return isReplyEnd(frame);
+  });
+  return { frames, results: new Map(frames.filter((frame) => frame.event === 'tool_result').map((frame) => [frame.data.id, frame.data])) };
 }
 
 /** The tool results the model was sent in an OpenAI chat-completions request body. */

@@ -60,9 +60,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir,
     configFile,
     server,
+    request: apiClient(url, server.secretKey).request,
+    close: () => server.close(),
+  };
+}
+
+/** What the API helpers below need: a goosed in this process (TestServer) or a goosed process (apiClient). */
+export type ApiClient = Pick<TestServer, 'request'>;
+
+/** fetch against goosed at `url`, with the key when one is given, JSON body helpers. */
+export function apiClient(url: string, secretKey: string | null = null): ApiClient {
+  return {
     request: (path, init = {}) => {
       const headers = new Headers(init.headers);
-      if (server.secretKey && !headers.has('authorization') && !headers.has('x-secret-key')) headers.set('authorization', `Bearer ${server.secretKey}`);
+      if (secretKey && !headers.has('authorization') && !headers.has('x-secret-key')) headers.set('authorization', `Bearer ${secretKey}`);
       let body = init.body;
       if (init.json !== undefined) {
         body = JSON.stringify(init.json);
@@ -70,7 +81,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
       return fetch(url + path, { ...init, headers, body });
     },
-    close: () => server.close(),
   };
 }
 
@@ -124,7 +134,7 @@ export async function spawnGoosed(args: string[], env: NodeJS.ProcessEnv = {}): 
 }
 
 /** Points goosed at the scripted LLM server with one of the real provider wire formats. */
-export async function useScriptedProvider(goosed: TestServer, llmUrl: string, name: 'openai' | 'anthropic' | 'ollama' | 'google' | 'openai_compatible' = 'openai'): Promise<void> {
+export async function useScriptedProvider(goosed: ApiClient, llmUrl: string, name: 'openai' | 'anthropic' | 'ollama' | 'google' | 'openai_compatible' = 'openai'): Promise<void> {
   const baseUrls = { openai: `${llmUrl}/v1`, openai_compatible: `${llmUrl}/v1`, anthropic: `${llmUrl}/v1`, ollama: `${llmUrl}/api`, google: `${llmUrl}/v1beta` };
   const response = await goosed.request('/api/providers', {
     method: 'POST',
@@ -133,7 +143,7 @@ export async function useScriptedProvider(goosed: TestServer, llmUrl: string, na
   if (response.status !== 200) throw new Error(`configuring ${name} failed: ${response.status} ${await response.text()}`);
 }
 
-export async function createSession(goosed: TestServer, body: Record<string, unknown> = {}): Promise<{ id: string; [key: string]: unknown }> {
+export async function createSession(goosed: ApiClient, body: Record<string, unknown> = {}): Promise<{ id: string; [key: string]: unknown }> {
   const response = await goosed.request('/api/sessions', { method: 'POST', json: { name: 'test', ...body } });
   if (response.status !== 201) throw new Error(`creating a session failed: ${response.status} ${await response.text()}`);
   return response.json();

@@ -6,6 +6,7 @@ import { errorResult, type BuiltinTool } from './builtin-tool.js';
 import { EditHistory } from './edit-history.js';
 import { createShellTool } from './shell.js';
 import { createTextEditorTools } from './text-editor.js';
+import { withoutPassthrough, type ChildEnvironment } from '../child-environment.js';
 import type { ToolCallContext, ToolDefinition, ToolResult, ToolSource } from '../tool.js';
 
 export const DeveloperConfig = z.strictObject({
@@ -17,8 +18,11 @@ export const DeveloperConfig = z.strictObject({
 });
 export type DeveloperConfig = z.input<typeof DeveloperConfig>;
 
-/** Throws (a zod error) when the config is invalid: configuration is checked at the edge. */
-export function createDeveloperExtension(config: DeveloperConfig = {}): ToolSource {
+/**
+ * Throws (a zod error) when the config is invalid: configuration is checked at the edge.
+ * `environment` gives each shell command its environment.
+ */
+export function createDeveloperExtension(config: DeveloperConfig = {}, environment: ChildEnvironment = withoutPassthrough): ToolSource {
   const settings = DeveloperConfig.parse(config);
   const history = new EditHistory();
   const backgroundJobs = new BackgroundJobs();
@@ -29,6 +33,7 @@ export function createDeveloperExtension(config: DeveloperConfig = {}): ToolSour
       maxOutputBytes: settings.max_output_bytes,
       killGraceMs: settings.kill_grace_ms,
       backgroundJobs,
+      environment,
     }),
     ...createTextEditorTools(history),
   ];

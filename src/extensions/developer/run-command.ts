@@ -6,6 +6,7 @@ import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackgroundJobs } from './background-jobs.js';
 import { CappedOutput } from './capped-output.js';
+import { childEnvironment } from '../child-environment.js';
 import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '../process-group.js';
 
 export interface RunCommandOptions {
@@ -20,6 +21,8 @@ export interface RunCommandOptions {
    * jobs are stopped when the shell exits: nothing would stop them later.
    */
   backgroundJobs?: BackgroundJobs;
+  /** The command's environment; by default goosed's own, with its variables and credentials withheld. */
+  env?: Record<string, string>;
 }
 
 export interface CommandOutcome {
@@ -73,6 +76,7 @@ export async function runCommand(command: string, options: RunCommandOptions): P
   const output = new CappedOutput(options.maxOutputBytes);
   const child = spawn(shell, ['-c', command], {
     cwd: options.cwd,
+    env: options.env ?? childEnvironment([]),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { BackgroundJobs } from './background-jobs.js';
 import { defineTool, errorResult, type BuiltinTool } from './builtin-tool.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
+import type { ChildEnvironment } from '../child-environment.js';
 import type { ToolResult } from '../tool.js';
 
 export interface ShellToolOptions {
@@ -14,6 +15,8 @@ export interface ShellToolOptions {
   killGraceMs: number;
   /** Where the jobs a command leaves running in the background are held until the extension closes. */
   backgroundJobs: BackgroundJobs;
+  /** Each command's environment: goosed's own variables and credentials withheld. */
+  environment: ChildEnvironment;
 }
 
 export const SHELL_DISABLED_MESSAGE =
@@ -60,6 +63,7 @@ export function createShellTool(options: ShellToolOptions): BuiltinTool {
         maxOutputBytes: options.maxOutputBytes,
         killGraceMs: options.killGraceMs,
         backgroundJobs: options.backgroundJobs,
+        env: options.environment(),
       });
       return describeOutcome(outcome, timeoutMs);
     },

@@ -1,12 +1,12 @@
 // The text editor tools: view, create, str_replace, insert, undo. Every path goes through
-// resolvePathInside (real path, then containment) before anything touches the disk.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// resolvePathInside (real path, then containment) before anything touches the disk, and every file
+// through withFileInside (opened so that the checked path cannot be swapped, regular files only).
 import { z } from 'zod';
 import { defineTool, textResult, ToolInputError, type BuiltinTool } from './builtin-tool.js';
 import type { EditHistory } from './edit-history.js';
 import { resolvePathInside } from './file-paths.js';
-import { lineNumberAt, listDirectory, numberLines, readTextFile, readTextFileIfExists, snippetAround, splitLines } from './text-file.js';
+import { removeInside, withFileInside } from './open-inside.js';
+import { lineNumberAt, listDirectory, numberLines, readText, snippetAround, splitLines, writeText } from './text-file.js';
 
 const PathArgument = z
   .string()
@@ -30,15 +30,16 @@ export function createTextEditorTools(history: EditHistory): BuiltinTool[] {
         .optional()
         .describe('[start_line, end_line], 1-based and inclusive; end_line -1 reads to the end.'),
     }),
-    async run(input, context) {
-      const filePath = await resolvePathInside(context.workingDirectory, input.path);
-      const info = await stat(filePath).catch(() => null);
-      if (info?.isDirectory()) return textResult(await listDirectory(filePath));
-      const lines = splitLines(await readTextFile(filePath));
-      if (lines.length === 0) return textResult(`${filePath} is empty.`);
-      const [start, end] = checkViewRange(input.view_range, lines.length);
-      const header = start === 1 && end === lines.length ? `${filePath} (${lines.length} lines):` : `${filePath}, lines ${start}-${end} of ${lines.length}:`;
-      return textResult(`${header}\n${numberLines(lines.slice(start - 1, end), start)}`);
+    async run(input, { workingDirectory, signal }) {
+      const target = await resolvePathInside(workingDirectory, input.path);
+      return withFileInside(target, 'read', signal, async (file) => {
+        if (file.info.isDirectory()) return textResult(await listDirectory(file, signal));
+        const lines = splitLines(await readText(file, signal));
+        if (lines.length === 0) return textResult(`${file.path} is empty.`);
+        const [start, end] = checkViewRange(input.view_range, lines.length);
+        const header = start === 1 && end === lines.length ? `${file.path} (${lines.length} lines):` : `${file.path}, lines ${start}-${end} of ${lines.length}:`;
+        return textResult(`${header}\n${numberLines(lines.slice(start - 1, end), start)}`);
+      });
     },
   });
 
@@ -50,14 +51,15 @@ export function createTextEditorTools(history: EditHistory): BuiltinTool[] {
       '- An existing file is overwritten completely (undo can restore it). To change part of a file, use str_replace or insert instead.',
     ].join('\n'),
     input: z.object({ path: PathArgument, file_text: z.string().describe('The complete content of the file.') }),
-    async run(input, context) {
-      const filePath = await resolvePathInside(context.workingDirectory, input.path);
-      const previous = await readTextFileIfExists(filePath);
-      await mkdir(path.dirname(filePath), { recursive: true });
-      await writeFile(filePath, input.file_text);
-      history.record(filePath, previous);
-      const lineCount = splitLines(input.file_text).length;
-      return textResult(previous === null ? `Created ${filePath} (${lineCount} lines).` : `Overwrote ${filePath} (${lineCount} lines); undo restores the previous content.`);
+    async run(input, { workingDirectory, signal }) {
+      const target = await resolvePathInside(workingDirectory, input.path);
+      return withFileInside(target, 'create', signal, async (file) => {
+        const previous = file.created ? null : await readText(file, signal);
+        await writeText(file, input.file_text);
+        history.record(file.path, previous);
+        const lineCount = splitLines(input.file_text).length;
+        return textResult(previous === null ? `Created ${file.path} (${lineCount} lines).` : `Overwrote ${file.path} (${lineCount} lines); undo restores the previous content.`);
+      });
     },
   });
 
@@ -74,24 +76,17 @@ export function createTextEditorTools(history: EditHistory): BuiltinTool[] {
       old_str: z.string().min(1).describe('The exact text to replace; must occur exactly once in the file.'),
       new_str: z.string().describe('The replacement text.'),
     }),
-    async run(input, context) {
-      const filePath = await resolvePathInside(context.workingDirectory, input.path);
-      const text = await readTextFile(filePath);
-      const occurrences = countOccurrences(text, input.old_str);
-      if (occurrences === 0) {
-        throw new ToolInputError(`No change made: old_str was not found in ${filePath}. It must match exactly, including whitespace and indentation; view the file to copy the text.`);
-      }
-      if (occurrences > 1) {
-        throw new ToolInputError(`No change made: old_str matches ${occurrences} times in ${filePath}. Include more surrounding lines so that it matches exactly once.`);
-      }
-      const offset = text.indexOf(input.old_str);
-      // Spliced by hand: String.replace would interpret `$&` and friends inside new_str.
-      const updated = text.slice(0, offset) + input.new_str + text.slice(offset + input.old_str.length);
-      await writeFile(filePath, updated);
-      history.record(filePath, text);
-      const firstLine = lineNumberAt(updated, offset);
-      const lastLine = firstLine + Math.max(0, splitLines(input.new_str).length - 1);
-      return textResult(`Edited ${filePath}. The changed region now reads:\n${snippetAround(updated, firstLine, lastLine)}`);
+    async run(input, { workingDirectory, signal }) {
+      const target = await resolvePathInside(workingDirectory, input.path);
+      return withFileInside(target, 'edit', signal, async (file) => {
+        const text = await readText(file, signal);
+        const updated = replaceOnce(text, input.old_str, input.new_str, file.path);
+        await writeText(file, updated.text);
+        history.record(file.path, text);
+        const firstLine = lineNumberAt(updated.text, updated.offset);
+        const lastLine = firstLine + Math.max(0, splitLines(input.new_str).length - 1);
+        return textResult(`Edited ${file.path}. The changed region now reads:\n${snippetAround(updated.text, firstLine, lastLine)}`);
+      });
     },
   });
 
@@ -104,23 +99,25 @@ export function createTextEditorTools(history: EditHistory): BuiltinTool[] {
       insert_line: z.number().int().min(0).describe('Insert after this 1-based line number; 0 inserts before the first line.'),
       new_str: z.string().describe('The text to insert; it becomes one or more whole lines.'),
     }),
-    async run(input, context) {
-      const filePath = await resolvePathInside(context.workingDirectory, input.path);
-      const text = await readTextFile(filePath);
-      const lines = splitLines(text);
-      if (input.insert_line > lines.length) {
-        throw new ToolInputError(`insert_line ${input.insert_line} is past the end of ${filePath}, which has ${lines.length} lines (use 0 to ${lines.length}).`);
-      }
-      const inserted = splitLines(input.new_str);
-      if (inserted.length === 0) inserted.push('');
-      const updatedLines = [...lines.slice(0, input.insert_line), ...inserted, ...lines.slice(input.insert_line)];
-      // Keep the file's own convention for a final newline (an empty file gets one).
-      const endsWithNewline = text === '' || text.endsWith('\n');
-      const updated = updatedLines.join('\n') + (endsWithNewline ? '\n' : '');
-      await writeFile(filePath, updated);
-      history.record(filePath, text);
-      const first = input.insert_line + 1;
-      return textResult(`Inserted ${inserted.length} line(s) into ${filePath}. The region now reads:\n${snippetAround(updated, first, first + inserted.length - 1)}`);
+    async run(input, { workingDirectory, signal }) {
+      const target = await resolvePathInside(workingDirectory, input.path);
+      return withFileInside(target, 'edit', signal, async (file) => {
+        const text = await readText(file, signal);
+        const lines = splitLines(text);
+        if (input.insert_line > lines.length) {
+          throw new ToolInputError(`insert_line ${input.insert_line} is past the end of ${file.path}, which has ${lines.length} lines (use 0 to ${lines.length}).`);
+        }
+        const inserted = splitLines(input.new_str);
+        if (inserted.length === 0) inserted.push('');
+        const updatedLines = [...lines.slice(0, input.insert_line), ...inserted, ...lines.slice(input.insert_line)];
+        // Keep the file's own convention for a final newline (an empty file gets one).
+        const endsWithNewline = text === '' || text.endsWith('\n');
+        const updated = updatedLines.join('\n') + (endsWithNewline ? '\n' : '');
+        await writeText(file, updated);
+        history.record(file.path, text);
+        const first = input.insert_line + 1;
+        return textResult(`Inserted ${inserted.length} line(s) into ${file.path}. The region now reads:\n${snippetAround(updated, first, first + inserted.length - 1)}`);
+      });
     },
   });
 
@@ -129,20 +126,34 @@ export function createTextEditorTools(history: EditHistory): BuiltinTool[] {
     readOnly: false,
     description: 'Revert the most recent create, str_replace or insert made to a file by these tools. Repeat to go further back.',
     input: z.object({ path: PathArgument }),
-    async run(input, context) {
-      const filePath = await resolvePathInside(context.workingDirectory, input.path);
-      const previous = history.takeLatest(filePath);
-      if (previous === undefined) throw new ToolInputError(`There is no edit of ${filePath} to undo.`);
+    async run(input, { workingDirectory, signal }) {
+      const target = await resolvePathInside(workingDirectory, input.path);
+      const previous = history.takeLatest(target.path);
+      if (previous === undefined) throw new ToolInputError(`There is no edit of ${target.path} to undo.`);
       if (previous === null) {
-        await rm(filePath, { force: true });
-        return textResult(`Removed ${filePath}: it did not exist before it was created.`);
+        await removeInside(target);
+        return textResult(`Removed ${target.path}: it did not exist before it was created.`);
       }
-      await writeFile(filePath, previous);
-      return textResult(`Reverted the last edit of ${filePath}.`);
+      await withFileInside(target, 'create', signal, (file) => writeText(file, previous));
+      return textResult(`Reverted the last edit of ${target.path}.`);
     },
   });
 
   return [view, create, strReplace, insert, undo];
+}
+
+/** `text` with the one occurrence of `search` replaced; a ToolInputError when there is none or several. */
+function replaceOnce(text: string, search: string, replacement: string, filePath: string): { text: string; offset: number } {
+  const occurrences = countOccurrences(text, search);
+  if (occurrences === 0) {
+    throw new ToolInputError(`No change made: old_str was not found in ${filePath}. It must match exactly, including whitespace and indentation; view the file to copy the text.`);
+  }
+  if (occurrences > 1) {
+    throw new ToolInputError(`No change made: old_str matches ${occurrences} times in ${filePath}. Include more surrounding lines so that it matches exactly once.`);
+  }
+  const offset = text.indexOf(search);
+  // Spliced by hand: String.replace would interpret `$&` and friends inside the replacement.
+  return { text: text.slice(0, offset) + replacement + text.slice(offset + search.length), offset };
 }
 
 /** Occurrences, overlapping ones included: "aa" in "aaa" is ambiguous, so it counts twice. */
