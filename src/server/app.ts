@@ -7,6 +7,7 @@ import { originGuard } from './middleware/origin-guard.js';
 import { requireKey } from './middleware/require-key.js';
 import { jsonDepthLimit } from './middleware/json-depth-limit.js';
 import { onlyWithBody } from './middleware/only-with-body.js';
+import { closeWhenBodyUnread } from './middleware/close-unread-body.js';
 import { renderErrors, renderNotFound } from './error-handler.js';
 import { validationHook } from './validation-hook.js';
 import { MemoRouter } from './memo-router.js';
@@ -31,6 +32,7 @@ export function createApp(context: AppContext): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new MemoRouter() });
 
   app.use(accessLog({ logger: context.logger }));
+  app.use(onlyWithBody(closeWhenBodyUnread()));
   app.use(originGuard({ policy: context.policy }));
   app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) || isSessionStreamPath(path) || isWebPagePath(path) }));
   app.use(
