@@ -2686,6 +2686,7 @@ export interface components {
             current: boolean;
             /** @description The configured model, else the default one. */
             model: string | null;
+            /** @description Credentials in it (a password, a token, a key in the query) are shown as `********`. */
             base_url: string | null;
             /** @description The last four characters of the key, never the key. */
             api_key_hint: string | null;
@@ -2700,6 +2701,7 @@ export interface components {
         CurrentProvider: {
             name: components["schemas"]["ProviderName"];
             model: string;
+            /** @description Credentials in it are shown as `********`. */
             base_url: string | null;
         };
         ConfigureProviderRequest: {
@@ -2707,6 +2709,7 @@ export interface components {
             /** @description Optional where the environment has one, or for ollama. */
             api_key?: string;
             model: string;
+            /** @description The base URL as GET shows it (credentials masked) keeps the stored one. */
             base_url?: string;
         };
         Extension: {
