@@ -1,22 +1,9 @@
 // What another web site can make a browser send without an Origin (an <img>, a <script>, a link)
 // must not start or read anything: only a person following a link to the web page gets through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
+import { rawRequest } from './support/raw-request.js';
 import { removeDirectory, startTestServer, temporaryDirectory, type TestServer } from './support/goosed.js';
 import { addExtension, getExtension, stdioFixtureConfig } from './support/extensions.js';
-
-/** fetch cannot be trusted to send Sec-Fetch-* as given (browsers forbid them); node:http sends them. */
-function browserRequest(url: string, path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url + path, { method, headers }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
 
 const IMAGE_FROM_ANOTHER_SITE = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' };
 const LINK_FROM_ANOTHER_SITE = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
@@ -39,7 +26,7 @@ afterAll(async () => {
 describe('a request another site makes a browser send', () => {
   it('is refused with 403 forbidden_cross_site, and starts no extension', async () => {
     for (const path of ['/api/extensions?start=true', '/api/sessions', '/api/config', '/api/status']) {
-      const answer = await browserRequest(goosed.url, path, IMAGE_FROM_ANOTHER_SITE);
+      const answer = await rawRequest(goosed.url, path, IMAGE_FROM_ANOTHER_SITE);
       expect(answer.status, path).toBe(403);
       expect(JSON.parse(answer.body), path).toEqual({ error: expect.any(String), code: 'forbidden_cross_site' });
     }
@@ -47,32 +34,32 @@ describe('a request another site makes a browser send', () => {
   });
 
   it('is refused when it is a link to the API rather than to the web page, or not a GET', async () => {
-    const link = await browserRequest(goosed.url, '/api/extensions', LINK_FROM_ANOTHER_SITE);
+    const link = await rawRequest(goosed.url, '/api/extensions', LINK_FROM_ANOTHER_SITE);
     expect(link.status).toBe(403);
     expect(JSON.parse(link.body).code).toBe('forbidden_cross_site');
-    const post = await browserRequest(goosed.url, '/', LINK_FROM_ANOTHER_SITE, 'POST');
+    const post = await rawRequest(goosed.url, '/', LINK_FROM_ANOTHER_SITE, 'POST');
     expect(post.status).toBe(403);
   });
 
   it('passes when it is a link to the web page or the API reference', async () => {
     for (const path of ['/', '/api/docs']) {
-      const answer = await browserRequest(goosed.url, path, LINK_FROM_ANOTHER_SITE);
+      const answer = await rawRequest(goosed.url, path, LINK_FROM_ANOTHER_SITE);
       expect(answer.status, path).not.toBe(403);
       expect(answer.headers['content-type'], path).toMatch(/text\/html/);
     }
   });
 
   it('passes from an origin in allowed_origins (CORS)', async () => {
-    const answer = await browserRequest(goosed.url, '/api/extensions', { origin: 'https://app.example.com', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' });
+    const answer = await rawRequest(goosed.url, '/api/extensions', { origin: 'https://app.example.com', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' });
     expect(answer.status).toBe(200);
     expect(answer.headers['access-control-allow-origin']).toBe('https://app.example.com');
   });
 
   it('passes from the page itself, a typed address, or a client that sends no Sec-Fetch-Site', async () => {
     for (const site of ['same-origin', 'same-site', 'none']) {
-      expect((await browserRequest(goosed.url, '/api/sessions', { 'sec-fetch-site': site })).status, site).toBe(200);
+      expect((await rawRequest(goosed.url, '/api/sessions', { 'sec-fetch-site': site })).status, site).toBe(200);
     }
-    expect((await browserRequest(goosed.url, '/api/sessions', {})).status).toBe(200);
+    expect((await rawRequest(goosed.url, '/api/sessions', {})).status).toBe(200);
   });
 });
 
