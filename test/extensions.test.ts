@@ -132,7 +132,7 @@ describe('secrets in extension configs', () => {
 
     const remote = await addExtension(goosed, { name: 'remote', config: { url: mcpHttp.url, headers: { 'x-api-key': 'key-one-s3cret' } } });
     expect(remote.config.headers).toEqual({ 'x-api-key': '********' });
-    const all = await (await goosed.request('/api/extensions?start=true')).text();
+    const all = await (await goosed.request('/api/extensions/start', { method: 'POST' })).text();
     expect(all).not.toContain('s3cret');
     expect(all).not.toContain('pa55word');
     expect(all).not.toContain('also hidden');
@@ -142,7 +142,7 @@ describe('secrets in extension configs', () => {
     const before = mcpHttp.requestHeaders.length;
     const updated = await patch('/api/extensions/remote', { config: { ...shown.config, timeout_ms: 5_000 } });
     expect(updated.status).toBe(200);
-    expect((await (await goosed.request('/api/extensions?start=true')).json()).find((e: { name: string }) => e.name === 'remote')).toMatchObject({
+    expect((await (await goosed.request('/api/extensions/start', { method: 'POST' })).json()).find((e: { name: string }) => e.name === 'remote')).toMatchObject({
       state: 'running',
     });
     const sent = mcpHttp.requestHeaders.slice(before);
@@ -171,7 +171,7 @@ describe('state, persistence and start-up', () => {
       try {
         const [listed] = await (await second.request('/api/extensions')).json();
         expect(listed).toMatchObject({ name: 'fixture', type: 'stdio', enabled: true, state: 'stopped', tools: [] });
-        const [started] = await (await second.request('/api/extensions?start=true')).json();
+        const [started] = await (await second.request('/api/extensions/start', { method: 'POST' })).json();
         expect(started.state).toBe('running');
         expect(started.tools.map((tool: { name: string }) => tool.name)).toEqual(expect.arrayContaining(['fixture__echo', 'fixture__add', 'fixture__slow']));
       } finally {

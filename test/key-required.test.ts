@@ -101,4 +101,21 @@ describe('with a secret key', () => {
     expect(refused).toBe(401);
     expect((await (await goosed.request(`/api/sessions/${session.id}/messages`)).json())).toEqual([]);
   });
+
+  it('takes the Bearer scheme in any case (RFC 7235), over HTTP and at the WebSocket upgrade', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const response = await fetch(`${goosed.url}/api/sessions`, { headers: { authorization: `${scheme} ${KEY}` } });
+      expect(response.status, scheme).toBe(200);
+      const wrong = await fetch(`${goosed.url}/api/sessions`, { headers: { authorization: `${scheme} not-the-key` } });
+      expect(wrong.status, scheme).toBe(401);
+    }
+    const ws = new WebSocket(`${goosed.url.replace('http', 'ws')}/api/sessions/${session.id}/stream`, { headers: { authorization: `bearer ${KEY}` } });
+    const opened = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_request, response) => resolve(response.statusCode!));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+    ws.close();
+    expect(opened).toBe(101);
+  });
 });

@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
+import { rawRequest } from './support/raw-request.js';
 import { startTestServer, type TestServer } from './support/goosed.js';
 
 const KEY = 'test-secret-key-0123456789';
-
-/** fetch cannot set Host; node:http can. */
-function rawRequest(url: string, path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url + path, { method, headers }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
 
 describe('with a secret key', () => {
   let goosed: TestServer;

@@ -1,4 +1,5 @@
 import { ApiError } from '../api/errors.js';
+import { maskUrlSecrets } from '../api/secret-mask.js';
 import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
 import {
   apiKeyFromEnvironment,
@@ -48,7 +49,7 @@ export class ProviderRegistry {
         configured: stored !== null || (!info.requiresBaseUrl && (!info.requiresApiKey || envKey !== undefined)),
         current: current?.name === info.name,
         model: stored?.model ?? info.defaultModel,
-        base_url: baseUrl ?? info.defaultBaseUrl,
+        base_url: shownUrl(baseUrl ?? info.defaultBaseUrl),
         api_key_hint: key ? maskKey(key) : null,
         api_key_source: keySource,
         api_key_env: [...info.apiKeyEnv],
@@ -58,12 +59,16 @@ export class ProviderRegistry {
     });
   }
 
-  /** Stores the provider and makes it current; refuses what could never work (no key, no base URL). */
+  /**
+   * Stores the provider and makes it current; refuses what could never work (no key, no base URL).
+   * A base URL sent back as GET showed it (credentials masked) keeps the stored one.
+   */
   configure(request: ConfigureProviderRequest): CurrentProvider {
     const stored = this.store.providers.get(request.name);
     const apiKey = request.api_key ?? stored?.api_key ?? undefined;
+    const baseUrl = stored?.base_url && request.base_url === maskUrlSecrets(stored.base_url) ? stored.base_url : request.base_url;
     try {
-      resolveProviderConnection(request.name, { apiKey, baseUrl: request.base_url }, this.env);
+      resolveProviderConnection(request.name, { apiKey, baseUrl }, this.env);
     } catch (error) {
       if (error instanceof ProviderConfigError) throw new ApiError(400, 'invalid_provider', error.message);
       throw error;
@@ -72,7 +77,7 @@ export class ProviderRegistry {
       name: request.name,
       api_key: apiKey ?? null,
       model: request.model,
-      base_url: request.base_url ?? null,
+      base_url: baseUrl ?? null,
       updated_at: new Date().toISOString(),
     });
     this.store.setValue(CURRENT_KEY, request.name);
@@ -92,7 +97,7 @@ export class ProviderRegistry {
     const storedName = this.store.getValue(CURRENT_KEY);
     if (storedName && isProviderName(storedName)) {
       const stored = this.store.providers.get(storedName);
-      if (stored) return { name: stored.name, model: stored.model, base_url: stored.base_url };
+      if (stored) return { name: stored.name, model: stored.model, base_url: shownUrl(stored.base_url) };
     }
     const envName = this.env.GOOSE_PROVIDER?.trim();
     if (envName && isProviderName(envName)) {
@@ -129,6 +134,10 @@ export class ProviderRegistry {
       throw error;
     }
   }
+}
+
+function shownUrl(url: string | null): string | null {
+  return url === null ? null : maskUrlSecrets(url);
 }
 
 function maskKey(key: string): string {

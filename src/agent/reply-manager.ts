@@ -238,7 +238,12 @@ export class ReplyManager {
       if (reason === 'shutdown') return writer.finish('interrupted', { error: 'The server stopped while this reply was running; what it wrote is kept.', code: 'interrupted' });
       return writer.finish('cancelled');
     }
-    if (error instanceof ProviderFailure) return writer.finish('error', { error: error.info.message, code: error.info.code });
+    if (error instanceof ProviderFailure) {
+      // The provider's fault, not goosed's: one line at warn, the message already free of the key; a stack would say nothing.
+      const { code, status, message } = error.info;
+      this.logger.warn({ session_id: writer.sessionId, message_id: writer.message.id, code, status }, `reply failed: ${message}`);
+      return writer.finish('error', { error: message, code });
+    }
     if (error instanceof MaxTurnsReached) return writer.finish('error', { error: error.message, code: 'max_turns_reached' });
     if (error instanceof ApiError) return writer.finish('error', { error: error.message, code: error.code });
     this.logger.error({ err: error, session_id: writer.sessionId }, 'reply failed');

@@ -5,7 +5,7 @@ import type { Message } from '../api/messages.js';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { SessionListOptions, SessionPage } from '../store/store.js';
 import type { TieredStore } from '../store/tiered-store.js';
-import { decodeCursor } from '../store/cursor.js';
+import { decodeSessionCursor } from '../store/cursor.js';
 import { resolveWorkingDirectory } from './working-directory.js';
 import type { EventHub } from './event-hub.js';
 import type { ReplyManager } from './reply-manager.js';
@@ -31,7 +31,7 @@ export class SessionService {
   }
 
   list(options: SessionListOptions): SessionPage {
-    if (options.cursor !== undefined && decodeCursor(options.cursor) === null) {
+    if (options.cursor !== undefined && decodeSessionCursor(options.cursor) === null) {
       throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
     return this.store.listSessions(options);

@@ -20,7 +20,7 @@ export const Extension = z
     enabled: z.boolean(),
     state: ExtensionState,
     last_error: z.string().nullable().openapi({ description: 'The most recent failure (kept after a later successful start; `state` says whether it is current).' }),
-    tools: z.array(ExtensionToolInfo).openapi({ description: 'Known from its last start (built-in extensions: always). `GET /api/extensions?start=true` starts enabled extensions to list them.' }),
+    tools: z.array(ExtensionToolInfo).openapi({ description: 'Known from its last start (built-in extensions: always). `POST /api/extensions/start` starts enabled extensions to list them.' }),
     created_at: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Extension');
@@ -61,11 +61,4 @@ export type UpdateExtensionRequest = z.infer<typeof UpdateExtensionRequest>;
 
 export const ExtensionIdParam = z.object({
   id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' }, description: 'The extension id or its name.' }),
-});
-
-export const ExtensionListQuery = z.object({
-  start: z
-    .enum(['true', 'false'])
-    .optional()
-    .openapi({ description: 'true: start enabled extensions that are not running (and wait for them), so that every tool is listed.' }),
 });

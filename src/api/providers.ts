@@ -11,7 +11,7 @@ export const ProviderSummary = z
     configured: z.boolean().openapi({ description: 'A key (where one is needed) is stored or found in the environment.' }),
     current: z.boolean(),
     model: z.string().nullable().openapi({ description: 'The configured model, else the default one.' }),
-    base_url: z.string().nullable(),
+    base_url: z.string().nullable().openapi({ description: 'Credentials in it (a password, a token, a key in the query) are shown as `********`.' }),
     api_key_hint: z.string().nullable().openapi({ description: 'The last four characters of the key, never the key.' }),
     api_key_source: z.enum(['stored', 'environment', 'none']),
     api_key_env: z.array(z.string()),
@@ -33,13 +33,23 @@ export const ConfigureProviderRequest = z
       .optional()
       .openapi({ description: 'Optional where the environment has one, or for ollama.' }),
     model: z.string().min(1).max(200),
-    base_url: z.string().url().max(2048).regex(/^https?:\/\//i, 'an http:// or https:// URL').optional(),
+    base_url: z
+      .string()
+      .url()
+      .max(2048)
+      .regex(/^https?:\/\//i, 'an http:// or https:// URL')
+      .optional()
+      .openapi({ description: 'The base URL as GET shows it (credentials masked) keeps the stored one.' }),
   })
   .openapi('ConfigureProviderRequest');
 export type ConfigureProviderRequest = z.infer<typeof ConfigureProviderRequest>;
 
 export const CurrentProvider = z
-  .object({ name: ProviderName, model: z.string(), base_url: z.string().nullable() })
+  .object({
+    name: ProviderName,
+    model: z.string(),
+    base_url: z.string().nullable().openapi({ description: 'Credentials in it are shown as `********`.' }),
+  })
   .openapi('CurrentProvider');
 export type CurrentProvider = z.infer<typeof CurrentProvider>;
 

@@ -92,7 +92,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -145,7 +145,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -233,7 +233,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -305,7 +305,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -370,7 +370,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -420,7 +420,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -485,7 +485,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -579,7 +579,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -649,7 +649,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -769,7 +769,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -864,7 +864,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -942,7 +942,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1028,7 +1028,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1095,7 +1095,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1179,7 +1179,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1282,7 +1282,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1351,7 +1351,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1411,7 +1411,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1467,7 +1467,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1537,7 +1537,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1603,7 +1603,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1637,14 +1637,11 @@ export interface paths {
         };
         /**
          * The configured extensions, with state and tools
-         * @description Extensions start on first use, so `tools` holds what each listed at its last start (built-in ones: always). With `?start=true`, enabled extensions that are not running are started first (the answer waits for them).
+         * @description Extensions start on first use, so `tools` holds what each listed at its last start (built-in ones: always). Reading the list starts nothing: `POST /api/extensions/start` does.
          */
         get: {
             parameters: {
-                query?: {
-                    /** @description true: start enabled extensions that are not running (and wait for them), so that every tool is listed. */
-                    start?: "true" | "false";
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1658,33 +1655,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Extension"][];
-                    };
-                };
-                /** @description Invalid input */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The secret key is missing or wrong */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Host or Origin not allowed */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1734,7 +1704,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1768,6 +1738,45 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/extensions/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the enabled extensions that are not running, and list them all
+         * @description Waits for them to start (or fail), so that every tool is listed; a failed one is retried at once. Answers as `GET /api/extensions` does. A POST: starting processes is not something a link or an image on another site may do.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The extensions, oldest first, after starting */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Extension"][];
                     };
                 };
             };
@@ -1816,7 +1825,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1870,7 +1879,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1939,7 +1948,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2026,7 +2035,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2083,7 +2092,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2140,7 +2149,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Host or Origin not allowed */
+                /** @description Host, Origin or a request from another site not allowed */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2680,6 +2689,7 @@ export interface components {
             current: boolean;
             /** @description The configured model, else the default one. */
             model: string | null;
+            /** @description Credentials in it (a password, a token, a key in the query) are shown as `********`. */
             base_url: string | null;
             /** @description The last four characters of the key, never the key. */
             api_key_hint: string | null;
@@ -2694,6 +2704,7 @@ export interface components {
         CurrentProvider: {
             name: components["schemas"]["ProviderName"];
             model: string;
+            /** @description Credentials in it are shown as `********`. */
             base_url: string | null;
         };
         ConfigureProviderRequest: {
@@ -2701,6 +2712,7 @@ export interface components {
             /** @description Optional where the environment has one, or for ollama. */
             api_key?: string;
             model: string;
+            /** @description The base URL as GET shows it (credentials masked) keeps the stored one. */
             base_url?: string;
         };
         Extension: {
@@ -2715,7 +2727,7 @@ export interface components {
             state: components["schemas"]["ExtensionState"];
             /** @description The most recent failure (kept after a later successful start; `state` says whether it is current). */
             last_error: string | null;
-            /** @description Known from its last start (built-in extensions: always). `GET /api/extensions?start=true` starts enabled extensions to list them. */
+            /** @description Known from its last start (built-in extensions: always). `POST /api/extensions/start` starts enabled extensions to list them. */
             tools: components["schemas"]["ExtensionTool"][];
             /** Format: date-time */
             created_at: string;

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parse, stringify } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { Settings } from '../api/settings.js';
 
 export const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
@@ -25,19 +25,45 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the file; a missing file is an empty config, anything else wrong is a ConfigError. */
 export function readConfigFile(path: string): ConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
-  }
+  const text = readConfigText(path);
   let data: unknown;
   try {
     data = parse(text) ?? {};
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
+  return validate(path, data);
+}
+
+/**
+ * Sets the patch's keys in the file and leaves the rest as the user wrote it (comments, order,
+ * layout). A symlinked file is written through the link, at its real path: replacing the link with
+ * a regular file would cut it off from where the user keeps it. Atomic: a temporary file in the
+ * same directory, then a rename, so a crash never leaves half a config.
+ */
+export function updateConfigFile(path: string, patch: ConfigFile): void {
+  const target = followLinks(path);
+  const document = parseDocument(readConfigText(target));
+  if (document.errors.length > 0) throw new ConfigError(`config file ${path} is not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
+  validate(path, document.toJS() ?? {});
+  for (const [key, value] of Object.entries(patch)) document.set(key, value);
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  const temporary = `${target}.${process.pid}.tmp`;
+  // Owner-only: the file may hold the secret key.
+  writeFileSync(temporary, String(document), { mode: 0o600 });
+  renameSync(temporary, target);
+}
+
+function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+}
+
+function validate(path: string, data: unknown): ConfigFile {
   const result = ConfigFile.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -47,11 +73,17 @@ export function readConfigFile(path: string): ConfigFile {
   return result.data;
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a config. */
-export function writeConfigFile(path: string, config: ConfigFile): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  // Owner-only: the file may hold the secret key.
-  writeFileSync(temporary, stringify(config), { mode: 0o600 });
-  renameSync(temporary, path);
+/** The file a path names once its symlinks are followed, also when the last one points at nothing yet. */
+function followLinks(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(current).isSymbolicLink()) return current;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+    }
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw new ConfigError(`config file ${path} is a loop of symbolic links`);
 }

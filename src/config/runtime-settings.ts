@@ -1,5 +1,5 @@
 import { defaultSettings, type Settings, type SettingsPatch } from '../api/settings.js';
-import { readConfigFile, writeConfigFile } from './config-file.js';
+import { updateConfigFile } from './config-file.js';
 
 type Listener = (settings: Settings) => void;
 
@@ -19,10 +19,10 @@ export class RuntimeSettings {
     return this.current;
   }
 
-  /** Applies a validated patch and persists it; the file keeps its other keys. */
+  /** Applies a validated patch and persists it; the file keeps its other keys and its comments. */
   update(patch: SettingsPatch): Settings {
     const next = { ...this.current, ...patch };
-    if (this.configFile) writeConfigFile(this.configFile, { ...readConfigFile(this.configFile), ...patch });
+    if (this.configFile) updateConfigFile(this.configFile, patch);
     this.current = next;
     for (const listener of this.listeners) listener(next);
     return next;

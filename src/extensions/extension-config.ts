@@ -1,11 +1,9 @@
 // How an extension's configuration is read from a request and shown back: its type when the client
-// did not say, its secrets (header and env values, a URL's password) masked, and masked values in an
+// did not say, its secrets (header and env values, a URL's credentials) masked, and masked values in an
 // update taken to mean "keep what is stored".
 import { ApiError } from '../api/errors.js';
 import type { ExtensionType } from '../api/extensions.js';
-
-/** What GET shows in place of a secret; sending it back in an update keeps the stored value. */
-export const SECRET_MASK = '********';
+import { SECRET_MASK, maskUrlSecrets } from '../api/secret-mask.js';
 
 const BUILTIN_NAMES = new Set(['developer']);
 /** Config keys whose values are maps of secrets (HTTP headers, environment variables). */
@@ -30,7 +28,7 @@ export function maskSecrets(config: Record<string, unknown>): Record<string, unk
     const map = config[key];
     if (isPlainObject(map)) masked[key] = Object.fromEntries(Object.keys(map).map((name) => [name, SECRET_MASK]));
   }
-  if (typeof config.url === 'string') masked.url = maskUrlPassword(config.url);
+  if (typeof config.url === 'string') masked.url = maskUrlSecrets(config.url);
   return masked;
 }
 
@@ -54,7 +52,7 @@ export function restoreSecrets(next: Record<string, unknown>, stored: Record<str
       }),
     );
   }
-  if (typeof next.url === 'string' && typeof stored.url === 'string' && next.url === maskUrlPassword(stored.url)) restored.url = stored.url;
+  if (typeof next.url === 'string' && typeof stored.url === 'string' && next.url === maskUrlSecrets(stored.url)) restored.url = stored.url;
   return restored;
 }
 
@@ -65,17 +63,6 @@ export function oneLineConfigError(message: string): string {
     .replace(/\n\s*/g, ' ')
     .replace(/:\s*$|;\s*$/, '.')
     .trim();
-}
-
-function maskUrlPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = SECRET_MASK;
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -2,6 +2,7 @@
 // act on, retry or stop, and a sentence a person can read. Errors are recognised by shape and by
 // the SDK's own markers, so this file loads no SDK code.
 import { STATUS_CODES } from 'node:http';
+import { isSecretParam, maskUrlSecretsInText } from '../api/secret-mask.js';
 import { getProviderInfo, type ProviderName } from './catalog.js';
 
 export type ProviderErrorCode =
@@ -126,11 +127,12 @@ function describeDetail(error: ErrorLike, scrub: (text: string) => string): stri
 export function scrubSecrets(text: string, apiKey?: string): string {
   let scrubbed = text;
   if (apiKey && apiKey.length >= 4) scrubbed = scrubbed.split(apiKey).join('[redacted]');
-  return scrubbed
+  // URLs first (a password, a token as user name, credential query parameters), as the API shows them.
+  return maskUrlSecretsInText(scrubbed)
     .replace(/\b(?:sk|pk|rk)-[A-Za-z0-9_-]{12,}/g, '[redacted]')
     .replace(/\bAIza[0-9A-Za-z_-]{20,}/g, '[redacted]')
     .replace(/\b(Bearer\s+)[^\s"',]+/gi, '$1[redacted]')
-    .replace(/([?&](?:key|api_key|apikey)=)[^&\s"']+/gi, '$1[redacted]');
+    .replace(/([?&])([^=&\s"']+)=[^&\s"']+/g, (pair, separator: string, name: string) => (isSecretParam(name) ? `${separator}${name}=[redacted]` : pair));
 }
 
 function retryAfterFromHeaders(headers: unknown): number | undefined {

@@ -7,6 +7,7 @@ import { originGuard } from './middleware/origin-guard.js';
 import { requireKey } from './middleware/require-key.js';
 import { jsonDepthLimit } from './middleware/json-depth-limit.js';
 import { onlyWithBody } from './middleware/only-with-body.js';
+import { closeWhenBodyUnread } from './middleware/close-unread-body.js';
 import { renderErrors, renderNotFound } from './error-handler.js';
 import { validationHook } from './validation-hook.js';
 import { MemoRouter } from './memo-router.js';
@@ -26,12 +27,15 @@ import { isWebPagePath, webRoutes } from './routes/web-routes.js';
 
 /** Paths that answer without the key: health, and pages that hold no data (they ask for the key; the web interface's are in web-routes). */
 const PUBLIC_PATHS = new Set(['/api/status', '/api/docs']);
+/** Pages another site may link to (the web interface's are in web-routes). */
+const PAGE_PATHS = new Set(['/api/docs']);
 
 export function createApp(context: AppContext): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new MemoRouter() });
 
   app.use(accessLog({ logger: context.logger }));
-  app.use(originGuard({ policy: context.policy }));
+  app.use(onlyWithBody(closeWhenBodyUnread()));
+  app.use(originGuard({ policy: context.policy, isPage: (path) => PAGE_PATHS.has(path) || isWebPagePath(path) }));
   app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) || isSessionStreamPath(path) || isWebPagePath(path) }));
   app.use(
     onlyWithBody(

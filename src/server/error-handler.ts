@@ -7,7 +7,9 @@ import { ApiError } from '../api/errors.js';
 export function renderErrors({ logger }: { logger: Logger }): ErrorHandler {
   return (error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) {
+    // Only a 500 is goosed's own bug; a 502 (the provider failed: logged where the reply ended) and
+    // a 503 (shutting down, the page not built) are not errors of this server.
+    if (apiError.status === 500) {
       logger.error({ req_id: c.get('requestId' as never), err: error }, 'request failed');
     }
     return errorResponse(c, apiError);

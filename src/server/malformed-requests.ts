@@ -6,6 +6,7 @@ import { createServer, type RequestListener, type Server, type ServerOptions } f
 import type { Duplex } from 'node:stream';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { ErrorBody } from '../api/errors.js';
+import { closeLingering } from './lingering-close.js';
 
 type Fetch = Parameters<typeof getRequestListener>[0];
 
@@ -13,8 +14,6 @@ const PARSER_ERRORS: Record<string, [status: number, reason: string, body: Error
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', { error: 'The request headers are too large.', code: 'headers_too_large' }],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', { error: 'The request took too long to arrive.', code: 'request_timeout' }],
 };
-/** How long a refused connection is read (and what arrives dropped) before it is closed. */
-const LINGER_MS = 1000;
 const NOT_HTTP: ErrorBody = { error: 'The request is not valid HTTP/1.1 (request line or headers).', code: 'malformed_request' };
 
 /** For createAdaptorServer's `createServer` option: the adapter's listener, with JSON for requests it cannot read. */
@@ -45,13 +44,8 @@ function answerParserErrors(server: Server): Server {
     const [status, reason, body] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', NOT_HTTP];
     answered.add(socket);
     const json = JSON.stringify(body);
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
-    // The client may still be sending (a body after the bad headers). Closing with that unread makes
-    // the kernel reset the connection, and the answer is lost on the way: read it and drop it for a
-    // moment first.
-    socket.on('data', () => {});
-    socket.resume();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    // The client may still be sending (a body after the bad headers).
+    closeLingering(socket, `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
   });
   return server;
 }

@@ -4,7 +4,7 @@ import type { SessionSummary } from '../api/sessions.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
 import { migrate } from './migrations.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from './cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
 import { ApprovalTable } from './sqlite-approvals.js';
 import { MESSAGE_JSON_COLUMNS, writeMessagePage } from './message-json.js';
@@ -50,8 +50,10 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
 
 /** `position > ?` and `LIMIT ?` of a message page: one more than asked for tells whether more follow. */
 function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
-  const after = cursor ? Number(decodeCursor(cursor)?.[0] ?? NaN) : 0;
-  return [Number.isFinite(after) ? after : 0, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
+  const after = cursor === undefined ? 0 : decodeMessageCursor(cursor);
+  // Callers refuse a bad cursor (400) before this; reading on from 0 would hand out the whole history.
+  if (after === null) throw new Error('a message cursor of the wrong shape reached the store');
+  return [after, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
 
 /** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
@@ -134,14 +136,15 @@ export class SqliteStore implements Store {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q) {
-      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push("(name LIKE ? ESCAPE '\\' OR working_directory LIKE ? ESCAPE '\\')");
-      params.push(pattern, pattern);
+      // instr, not LIKE: every character is literal (LIKE reads % and _ as wildcards and ends its pattern at a NUL).
+      where.push('(instr(lower(name), lower(?)) > 0 OR instr(lower(working_directory), lower(?)) > 0)');
+      params.push(q, q);
     }
-    const after = cursor ? decodeCursor(cursor) : null;
-    if (after) {
+    if (cursor !== undefined) {
+      const after = decodeSessionCursor(cursor);
+      if (after === null) throw new Error('a session cursor of the wrong shape reached the store');
       where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
-      params.push(after[0], after[0], after[1]);
+      params.push(after.updatedAt, after.updatedAt, after.id);
     }
     const sql = `SELECT ${SESSION_COLUMNS} FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY updated_at DESC, id DESC LIMIT ?`;
@@ -150,7 +153,7 @@ export class SqliteStore implements Store {
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map((row) => this.toSession(row));
     const last = items[items.length - 1];
-    return { items, nextCursor: more && last ? encodeCursor([last.updated_at, last.id]) : null };
+    return { items, nextCursor: more && last ? encodeSessionCursor({ updatedAt: last.updated_at, id: last.id }) : null };
   }
 
   updateSession(id: string, changes: SessionChanges): SessionSummary | null {
@@ -203,7 +206,7 @@ export class SqliteStore implements Store {
     const more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
-    return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeCursor([String(last.position)]) : null };
+    return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
   }
 
   writeMessagesJson(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null } {
@@ -213,7 +216,7 @@ export class SqliteStore implements Store {
     // Row by row (iterate, not all): each row is garbage as soon as it is written.
     const rows = this.statements.listMessagesJson.iterate(sessionId, after, max) as Iterable<unknown[]>;
     const last = writeMessagePage(rows, limit, Math.min(remaining, limit ?? remaining), out);
-    return { nextCursor: last === null ? null : encodeCursor([String(last)]) };
+    return { nextCursor: last === null ? null : encodeMessageCursor(last) };
   }
 
   addUsage(sessionId: string, usage: Usage): void {

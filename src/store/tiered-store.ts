@@ -4,7 +4,7 @@ import type { Approval } from '../api/approvals.js';
 import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
-import { encodeCursor } from './cursor.js';
+import { encodeSessionCursor } from './cursor.js';
 import type { JsonWriter } from './json-writer.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
@@ -83,7 +83,7 @@ export class TieredStore implements Store {
     const more = merged.length > options.limit || disk.nextCursor !== null || memory.nextCursor !== null;
     const items = merged.slice(0, options.limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: more && last ? encodeCursor([last.updated_at, last.id]) : null };
+    return { items, nextCursor: more && last ? encodeSessionCursor({ updatedAt: last.updated_at, id: last.id }) : null };
   }
 
   updateSession(id: string, changes: SessionChanges) {

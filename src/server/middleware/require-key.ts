@@ -2,10 +2,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../../api/errors.js';
 import type { SecurityPolicy } from './security-policy.js';
 
+/** `Bearer <token>`; the scheme is case-insensitive (RFC 7235), so `bearer` and `BEARER` are too. */
+const BEARER = /^bearer\s+(.*)$/is;
+
 /** The key a request carries: `Authorization: Bearer <key>` or `X-Secret-Key: <key>`. */
 export function presentedKey(c: Context): string | undefined {
-  const authorization = c.req.header('authorization');
-  return authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : c.req.header('x-secret-key');
+  const bearer = BEARER.exec(c.req.header('authorization') ?? '');
+  return bearer ? bearer[1].trim() : c.req.header('x-secret-key');
 }
 
 /** Throws the 401 for a missing or wrong key; passes when the policy needs none. */

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AddExtensionRequest, Extension, ExtensionIdParam, ExtensionListQuery, UpdateExtensionRequest } from '../../api/extensions.js';
+import { AddExtensionRequest, Extension, ExtensionIdParam, UpdateExtensionRequest } from '../../api/extensions.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
 
@@ -9,9 +9,18 @@ const listExtensions = createRoute({
   tags: ['extensions'],
   summary: 'The configured extensions, with state and tools',
   description:
-    'Extensions start on first use, so `tools` holds what each listed at its last start (built-in ones: always). With `?start=true`, enabled extensions that are not running are started first (the answer waits for them).',
-  request: { query: ExtensionListQuery },
-  responses: { 200: jsonContent(z.array(Extension), 'The extensions, oldest first'), ...errorResponses(400) },
+    'Extensions start on first use, so `tools` holds what each listed at its last start (built-in ones: always). Reading the list starts nothing: `POST /api/extensions/start` does.',
+  responses: { 200: jsonContent(z.array(Extension), 'The extensions, oldest first') },
+});
+
+const startExtensions = createRoute({
+  method: 'post',
+  path: '/api/extensions/start',
+  tags: ['extensions'],
+  summary: 'Start the enabled extensions that are not running, and list them all',
+  description:
+    'Waits for them to start (or fail), so that every tool is listed; a failed one is retried at once. Answers as `GET /api/extensions` does. A POST: starting processes is not something a link or an image on another site may do.',
+  responses: { 200: jsonContent(z.array(Extension), 'The extensions, oldest first, after starting') },
 });
 
 const addExtension = createRoute({
@@ -65,7 +74,8 @@ const deleteExtension = createRoute({
 });
 
 export function extensionRoutes(app: App, { extensions }: AppContext): void {
-  app.openapi(listExtensions, async (c) => c.json(await extensions.list({ start: c.req.valid('query').start === 'true' }), 200));
+  app.openapi(listExtensions, async (c) => c.json(await extensions.list({ start: false }), 200));
+  app.openapi(startExtensions, async (c) => c.json(await extensions.list({ start: true }), 200));
   app.openapi(addExtension, async (c) => c.json(await extensions.add(c.req.valid('json')), 201));
   app.openapi(getExtension, async (c) => c.json(await extensions.get(c.req.valid('param').id), 200));
   app.openapi(updateExtension, async (c) => c.json(await extensions.update(c.req.valid('param').id, c.req.valid('json')), 200));

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Message, MessageListQuery } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
 import { ApiError } from '../../api/errors.js';
-import { decodeCursor } from '../../store/cursor.js';
+import { decodeMessageCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
 import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
@@ -22,7 +22,7 @@ export function messageRoutes(app: App, { sessions, store }: AppContext): void {
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
     sessions.get(id);
-    if (query.cursor !== undefined && decodeCursor(query.cursor) === null) {
+    if (query.cursor !== undefined && decodeMessageCursor(query.cursor) === null) {
       throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
     // The bytes of c.json(page.items), written by the store from the stored text.

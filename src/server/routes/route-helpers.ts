@@ -4,7 +4,7 @@ import { ErrorBody } from '../../api/errors.js';
 const ERROR_DESCRIPTIONS = {
   400: 'Invalid input',
   401: 'The secret key is missing or wrong',
-  403: 'Host or Origin not allowed',
+  403: 'Host, Origin or a request from another site not allowed',
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Body too large',

@@ -21,12 +21,12 @@ export interface RawResponse {
 export class NoAnswer extends Error {}
 
 /**
- * Sends one request on its own connection and reads the answer, then closes. The connection is
- * left keep-alive on purpose: asked to close, a server that answers before reading a large body
- * (403, 413) closes with the body unread, the kernel resets the connection, and the answer is lost
- * on the way; kept alive, goosed drains the body and the answer arrives, as it does for fetch or
- * curl. A Server-Sent Events answer is read for `streamReadMs` and then cut (a session's event
- * stream never ends on its own).
+ * Sends one request on its own connection and reads the answer, then closes. A server that answers
+ * before reading a large body (403, 413) and closes with the body unread makes the kernel reset the
+ * connection, and the answer can be lost on the way; goosed answers such requests with
+ * `Connection: close` and reads the rest of the body before closing, so the answer arrives, as it
+ * does for fetch or curl. A Server-Sent Events answer is read for `streamReadMs` and then cut (a
+ * session's event stream never ends on its own).
  */
 export function sendRaw(port: number, request: RawRequest, { timeoutMs = 15_000, streamReadMs = 200 } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
