@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { ensureWebBuilt } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/goosed.js';
 
 let goosed: TestServer;
@@ -26,7 +27,8 @@ describe('the OpenAPI document', () => {
     expect(document.components.schemas.Error.required).toEqual(['error', 'code']);
   });
 
-  it('serves an API reference page that loads nothing from elsewhere', async () => {
+  it('serves an API reference page that loads nothing from elsewhere', { timeout: 60_000 }, async () => {
+    await ensureWebBuilt(); // the page is built into dist/web with the web interface
     const response = await goosed.request('/api/docs');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');

@@ -25,17 +25,15 @@ import { extensionRoutes } from './routes/extension-routes.js';
 import { isSessionStreamPath, streamRoutes } from './routes/stream-routes.js';
 import { isWebPagePath, webRoutes } from './routes/web-routes.js';
 
-/** Paths that answer without the key: health, and pages that hold no data (they ask for the key; the web interface's are in web-routes). */
-const PUBLIC_PATHS = new Set(['/api/status', '/api/docs']);
-/** Pages another site may link to (the web interface's are in web-routes). */
-const PAGE_PATHS = new Set(['/api/docs']);
+/** Paths that answer without the key: health, and the pages that hold no data (they ask for the key: isWebPagePath). */
+const PUBLIC_PATHS = new Set(['/api/status']);
 
 export function createApp(context: AppContext): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new MemoRouter() });
 
   app.use(accessLog({ logger: context.logger }));
   app.use(onlyWithBody(closeWhenBodyUnread()));
-  app.use(originGuard({ policy: context.policy, isPage: (path) => PAGE_PATHS.has(path) || isWebPagePath(path) }));
+  app.use(originGuard({ policy: context.policy, isPage: isWebPagePath }));
   app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) || isSessionStreamPath(path) || isWebPagePath(path) }));
   app.use(
     onlyWithBody(

@@ -1,5 +1,4 @@
 import type { App } from '../app-context.js';
-import { DOCS_PAGE_CSP, renderDocsPage } from '../docs-page.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -18,13 +17,8 @@ export function openApiDocument(app: App, version: string) {
 
 export function openApiRoutes(app: App, version: string): void {
   let document: string | null = null;
-  let docsPage: string | null = null;
   app.get('/api/openapi.json', (c) => {
     document ??= JSON.stringify(openApiDocument(app, version), null, 2);
     return c.body(document, 200, { 'Content-Type': 'application/json; charset=utf-8' });
-  });
-  app.get('/api/docs', (c) => {
-    docsPage ??= renderDocsPage({ title: 'goosed API', specUrl: '/api/openapi.json' });
-    return c.html(docsPage, 200, { 'Content-Security-Policy': DOCS_PAGE_CSP });
   });
 }

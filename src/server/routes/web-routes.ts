@@ -7,10 +7,10 @@ import type { Context } from 'hono';
 import { ApiError } from '../../api/errors.js';
 import type { App } from '../app-context.js';
 
-// The web interface at `/`: the files `npm run build` writes to dist/web (source in web/). They hold
-// no data (the page asks for the key), so they are public; the Host check still applies. Files are
-// read and compressed once, on first use; names under /assets/ carry content hashes and are cached
-// by browsers for good, the page itself is revalidated.
+// The web interface at `/` and the API reference at `/api/docs`: the files `npm run build` writes to
+// dist/web (source in web/). They hold no data (the pages ask for the key), so they are public; the
+// Host check still applies. Files are read on first use and compressed on first request; names under
+// /assets/ carry content hashes and are cached by browsers for good, the pages are revalidated.
 
 /** Everything the page loads comes from this server; nothing runs that is not one of its files. */
 export const WEB_PAGE_CSP = [
@@ -24,6 +24,15 @@ export const WEB_PAGE_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The same for the API reference, whose stylesheet (Swagger UI's) draws its icons as data: images. */
+export const DOCS_PAGE_CSP = WEB_PAGE_CSP.replace("img-src 'self'", "img-src 'self' data:");
+
+/** The built pages: where each is served, and its CSP. Every other file is served at its own path. */
+const PAGES: Record<string, { path: string; csp: string }> = {
+  '/index.html': { path: '/', csp: WEB_PAGE_CSP },
+  '/docs.html': { path: '/api/docs', csp: DOCS_PAGE_CSP },
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,24 +48,29 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.webmanifest', '.txt']);
 
-const PAGE_HEADERS = {
-  'Content-Security-Policy': WEB_PAGE_CSP,
+const pageHeaders = (csp: string) => ({
+  'Content-Security-Policy': csp,
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
-};
+});
 
 interface WebFile {
   body: Uint8Array;
-  gzip: Uint8Array | null;
+  /** Made on the first request that accepts it: Swagger UI alone is 1.5 MB to compress. */
+  gzip: Uint8Array | undefined;
+  compressible: boolean;
   type: string;
   etag: string;
   immutable: boolean;
+  pageHeaders: Record<string, string>;
 }
 
-/** The paths of the page and its files (web/public holds only the icon): public, unlike everything under /api. */
+const PAGE_PATHS = new Set(Object.values(PAGES).map((page) => page.path));
+
+/** The paths of the pages and their files (web/public holds only the icon): public, unlike the rest of /api. */
 export function isWebPagePath(path: string): boolean {
-  return path === '/' || path === '/favicon.svg' || /^\/assets\/[^/]+$/.test(path);
+  return PAGE_PATHS.has(path) || path === '/favicon.svg' || /^\/assets\/[^/]+$/.test(path);
 }
 
 /** dist/web beside the bundled dist/cli.js, or the repository's dist/web when running from source. */
@@ -75,12 +89,15 @@ function loadFiles(root: string): Map<string, WebFile> | null {
     const urlPath = `/${relative(root, path).split(sep).join('/')}`;
     const extension = extname(entry.name);
     const body = readFileSync(path);
-    files.set(urlPath === '/index.html' ? '/' : urlPath, {
+    const page = PAGES[urlPath];
+    files.set(page?.path ?? urlPath, {
       body,
-      gzip: COMPRESSIBLE.has(extension) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
+      gzip: undefined,
+      compressible: COMPRESSIBLE.has(extension) && body.length > 1024,
       type: CONTENT_TYPES[extension] ?? 'application/octet-stream',
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
       immutable: urlPath.startsWith('/assets/'),
+      pageHeaders: page ? pageHeaders(page.csp) : {},
     });
   }
   return files;
@@ -94,7 +111,7 @@ export function webRoutes(app: App, { root = defaultWebRoot() }: { root?: string
     files ??= loadFiles(root);
     const file = files?.get(c.req.path);
     if (!file) {
-      if (c.req.path === '/' && !files) {
+      if (PAGE_PATHS.has(c.req.path) && !files) {
         throw new ApiError(503, 'web_interface_not_built', 'The web interface is not built yet: run `npm run build`, then reload.');
       }
       throw new ApiError(404, 'not_found', `Nothing at ${c.req.path}.`);
@@ -104,17 +121,18 @@ export function webRoutes(app: App, { root = defaultWebRoot() }: { root?: string
       'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       ETag: file.etag,
       'X-Content-Type-Options': 'nosniff',
-      ...(c.req.path === '/' ? PAGE_HEADERS : {}),
+      ...file.pageHeaders,
     };
-    if (file.gzip) headers.Vary = 'Accept-Encoding';
+    if (file.compressible) headers.Vary = 'Accept-Encoding';
     if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(file.etag)) return c.body(null, 304, headers);
-    if (file.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+    if (file.compressible && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      file.gzip ??= gzipSync(file.body, { level: 9 });
       return c.body(file.gzip as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Encoding': 'gzip' });
     }
     return c.body(file.body as Uint8Array<ArrayBuffer>, 200, headers);
   };
 
-  app.get('/', serve);
+  for (const path of PAGE_PATHS) app.get(path, serve);
   app.get('/assets/:file', serve);
   app.get('/favicon.svg', serve);
 }
