@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_SCHEMA_FILE, renderClientSchema } from '../scripts/client-schema.js';
 import {
@@ -245,5 +246,37 @@ describe('the SSE parser', () => {
       { id: '7', event: 'content_delta', data: '{"a":\n1}' },
       { id: '8', event: 'message', data: 'x' },
     ]);
+  });
+
+  it('gives the same frames however the stream is cut, whatever its line endings', () => {
+    const frame = fc.record({
+      id: fc.option(fc.stringMatching(/^\d{1,4}$/), { nil: null }),
+      event: fc.option(fc.stringMatching(/^[a-z_]{1,12}$/), { nil: null }),
+      // A frame without data lines is not dispatched; a `data:` line may be empty.
+      data: fc.array(fc.string({ unit: 'grapheme' }).map((text) => text.replace(/[\r\n]/g, '')), { maxLength: 3 }),
+      comment: fc.boolean(),
+    });
+    const property = fc.property(fc.array(frame, { maxLength: 6 }), fc.infiniteStream(fc.constantFrom('\n', '\r', '\r\n')), fc.array(fc.nat(), { maxLength: 8 }), (frames, endings, cuts) => {
+      const lines = frames.flatMap(({ id, event, data, comment }) => [
+        ...(comment ? [': heartbeat'] : []),
+        ...(id === null ? [] : [`id: ${id}`]),
+        ...(event === null ? [] : [`event:${event}`]),
+        ...data.map((text) => `data: ${text}`),
+        '',
+      ]);
+      let text = '';
+      for (const line of lines) {
+        const ending = endings.next().value;
+        // \r then \n would be one \r\n: an empty line after a \r ends with \r\n instead.
+        text += line + (line === '' && text.endsWith('\r') && ending === '\n' ? '\r\n' : ending);
+      }
+      const positions = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+      const chunks = [0, ...positions].map((start, index) => text.slice(start, [...positions, text.length][index]));
+      const parsed: SseFrame[] = [];
+      const parser = new SseParser({ frame: (parsedFrame) => parsed.push(parsedFrame) });
+      for (const chunk of chunks) parser.push(chunk);
+      expect(parsed).toEqual(frames.filter(({ data }) => data.length > 0).map(({ id, event, data }) => ({ id, event: event ?? 'message', data: data.join('\n') })));
+    });
+    fc.assert(property, { numRuns: 300 });
   });
 });

@@ -1,9 +1,9 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
-import { SseFrameSplitter, type SseTextFrame } from '../../test/support/sse-client.js';
+import { SseParser, type SseFrame } from '../../src/client/sse-parser.js';
 import { sharedClockMs } from './stats.js';
 
 /** The data stays text: the caller parses only what it needs, so the reader adds no JSON work per event. */
-export type SseEvent = SseTextFrame;
+export type SseEvent = SseFrame;
 
 export interface SseRequestOptions {
   method?: 'GET' | 'POST';
@@ -29,8 +29,8 @@ export interface SseResult {
 
 /**
  * One SSE request over node:http (no fetch: the agent, and so the sockets, are the caller's), split
- * into events as bytes arrive with the tests' splitter; each event is handed over, with the time its
- * chunk arrived, once its blank line is in.
+ * into events as bytes arrive by the typed client's parser; each event is handed over, with the time
+ * its chunk arrived, once its blank line is in.
  */
 export function sseRequest(url: string, options: SseRequestOptions = {}): Promise<SseResult> {
   const body = options.json === undefined ? undefined : JSON.stringify(options.json);
@@ -72,14 +72,19 @@ export function sseRequest(url: string, options: SseRequestOptions = {}): Promis
         return;
       }
       response.setEncoding('utf8');
-      const splitter = new SseFrameSplitter();
-      response.on('data', (chunk: string) => {
-        const at = sharedClockMs();
-        const reading = splitter.push(chunk, (event) => {
+      let at = 0;
+      let hungUp = false;
+      const parser = new SseParser({
+        frame: (event) => {
+          if (hungUp) return; // the rest of a chunk after the event that said stop
           events++;
-          return options.onEvent?.(event, at);
-        });
-        if (!reading) {
+          hungUp = options.onEvent?.(event, at) === false;
+        },
+      });
+      response.on('data', (chunk: string) => {
+        at = sharedClockMs();
+        parser.push(chunk);
+        if (hungUp) {
           response.destroy();
           finish(status);
         }

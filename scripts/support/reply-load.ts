@@ -1,6 +1,7 @@
 // The soak's load: N sessions, each replying without pause (a tool round trip per reply), replaced
 // by a fresh session every `rotateAfter` replies. It can be paused until nothing is in flight, so
 // that goosed's descriptors can be counted at rest (in flight, each reply holds sockets and pipes).
+import { SseParser, type SseFrame } from '../../src/client/sse-parser.js';
 
 type Api = (path: string, method?: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
 
@@ -79,10 +80,11 @@ export class ReplyLoad {
   private async streamOnce(sessionId: string, idempotencyKey: string): Promise<string | null> {
     const response = await this.api(`/api/sessions/${sessionId}/messages/stream`, 'POST', { content: 'run echo' }, { 'idempotency-key': idempotencyKey });
     if (response.status !== 200) return `answered ${response.status}: ${(await response.text()).slice(0, 200)}`;
-    const last = (await response.text()).trim().split('\n\n').at(-1) ?? '';
-    const data = /^data: (.*)$/m.exec(last)?.[1];
-    if (!/^event: message_complete$/m.test(last) || !data) return `the stream ended with: ${last.slice(0, 200)}`;
-    return checkReply(JSON.parse(data).message);
+    const frames: SseFrame[] = [];
+    new SseParser({ frame: (frame) => frames.push(frame) }).push(await response.text());
+    const last = frames.at(-1);
+    if (last?.event !== 'message_complete') return `the stream ended with: ${JSON.stringify(last).slice(0, 200)}`;
+    return checkReply(JSON.parse(last.data).message);
   }
 }
 

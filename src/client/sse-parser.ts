@@ -1,3 +1,5 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+
 /** One dispatched Server-Sent Events frame. */
 export interface SseFrame {
   /** The `id:` of this frame, or null when it had none. */
@@ -13,59 +15,27 @@ export interface SseHandlers {
 }
 
 /**
- * An incremental parser of the `text/event-stream` format (the WHATWG rules: any line ending,
- * comments, multi-line data, `retry:`). Text goes in as it arrives; frames come out whole.
+ * An incremental parser of the `text/event-stream` format (eventsource-parser: the WHATWG rules, any
+ * line ending, comments, multi-line data, `retry:`). Text goes in as it arrives; frames come out
+ * whole, with the browser's defaults (`event` "message", `id` null when absent).
  */
 export class SseParser {
-  private buffer = '';
-  private id: string | null = null;
-  private event = '';
-  private data: string[] = [];
-  private pendingCarriageReturn = false;
+  private readonly parser: EventSourceParser;
+  private skipLineFeed = false;
 
-  constructor(private readonly handlers: SseHandlers) {}
+  constructor(handlers: SseHandlers) {
+    this.parser = createParser({
+      onEvent: ({ id, event, data }) => handlers.frame({ id: id ?? null, event: event || 'message', data }),
+      onRetry: (milliseconds) => handlers.retry?.(milliseconds),
+    });
+  }
 
   push(text: string): void {
-    let start = 0;
-    let chunk = text;
-    // A \r\n split across two chunks: the \n belongs to the line the \r already ended.
-    if (this.pendingCarriageReturn && chunk.startsWith('\n')) chunk = chunk.slice(1);
-    this.pendingCarriageReturn = false;
-    for (let index = 0; index < chunk.length; index++) {
-      const char = chunk.charCodeAt(index);
-      if (char !== 10 && char !== 13) continue;
-      this.line(this.buffer + chunk.slice(start, index));
-      this.buffer = '';
-      if (char === 13) {
-        if (index + 1 === chunk.length) this.pendingCarriageReturn = true;
-        else if (chunk.charCodeAt(index + 1) === 10) index++;
-      }
-      start = index + 1;
-    }
-    this.buffer += chunk.slice(start);
-  }
-
-  private line(line: string): void {
-    if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    else if (field === 'id' && !value.includes('\0')) this.id = value;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.handlers.retry?.(Number(value));
-  }
-
-  private dispatch(): void {
-    const id = this.id;
-    const event = this.event || 'message';
-    const data = this.data;
-    this.id = null;
-    this.event = '';
-    this.data = [];
-    if (data.length === 0) return;
-    this.handlers.frame({ id, event, data: data.join('\n') });
+    // eventsource-parser holds a chunk's final \r until it sees whether a \n follows; a browser's
+    // EventSource ends the line at once. So do we: complete the \r\n now, and drop the \n the next
+    // chunk may open with.
+    const chunk = this.skipLineFeed && text.startsWith('\n') ? text.slice(1) : text;
+    this.skipLineFeed = chunk.endsWith('\r');
+    this.parser.feed(this.skipLineFeed ? `${chunk}\n` : chunk);
   }
 }
