@@ -25,6 +25,7 @@ export interface ContextParts {
   /** Provider retry and timeout behaviour (tests shorten the waits). */
   model?: Partial<ModelSettings>;
   replayCapacity?: number;
+  replayBytes?: number;
 }
 
 export const defaultModelSettings: ModelSettings = {
@@ -35,7 +36,7 @@ export const defaultModelSettings: ModelSettings = {
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
-  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity });
+  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
   const extensions = new ExtensionManager(parts.store, parts.logger);
   const catalog: ToolCatalog = extensions;

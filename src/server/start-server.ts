@@ -31,6 +31,8 @@ export interface ServerOptions {
   model?: ContextParts['model'];
   /** Events kept in memory per session for replay (default 2048). */
   replayCapacity?: number;
+  /** Bytes of events kept in memory per session for replay (default 1 MiB). */
+  replayBytes?: number;
   /** WebSocket bounds and timers (queue per client, frame size, heartbeat). */
   websocket?: ContextParts['websocket'];
   /** How long running replies get to finish at shutdown before they are stopped. */
@@ -76,6 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     env: options.env,
     model: options.model,
     replayCapacity: options.replayCapacity,
+    replayBytes: options.replayBytes,
     websocket: options.websocket,
   });
   context.replies.recover();
