@@ -10,6 +10,7 @@ import { ExtensionManager } from '../extensions/extension-manager.js';
 import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
 import { SocketRegistry, type WebSocketOptions } from './websocket/socket-registry.js';
+import { DEFAULT_FOLLOWER_QUEUE_BYTES } from './follower-queue-bound.js';
 import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 
@@ -26,6 +27,7 @@ export interface ContextParts {
   model?: Partial<ModelSettings>;
   replayCapacity?: number;
   replayBytes?: number;
+  followerQueueBytes?: number;
 }
 
 export const defaultModelSettings: ModelSettings = {
@@ -37,6 +39,7 @@ export const defaultModelSettings: ModelSettings = {
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
   const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
+  const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
   const extensions = new ExtensionManager(parts.store, parts.logger);
   const catalog: ToolCatalog = extensions;
@@ -55,7 +58,9 @@ export function buildContext(parts: ContextParts): AppContext {
     providers,
     extensions,
     replies,
-    sockets: new SocketRegistry(parts.websocket),
+    followerQueueBytes,
+    // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.
+    sockets: new SocketRegistry({ maxBufferedBytes: followerQueueBytes, ...parts.websocket }),
     sessions: new SessionService(parts.store, parts.settings, hub, replies),
   };
 }

@@ -33,6 +33,8 @@ export interface ServerOptions {
   replayCapacity?: number;
   /** Bytes of events kept in memory per session for replay (default 1 MiB). */
   replayBytes?: number;
+  /** Bytes an SSE or WebSocket follower may leave unread before it is cut off (default 4 MiB). */
+  followerQueueBytes?: number;
   /** WebSocket bounds and timers (queue per client, frame size, heartbeat). */
   websocket?: ContextParts['websocket'];
   /** How long running replies get to finish at shutdown before they are stopped. */
@@ -79,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     model: options.model,
     replayCapacity: options.replayCapacity,
     replayBytes: options.replayBytes,
+    followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
   });
   context.replies.recover();

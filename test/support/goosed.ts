@@ -31,6 +31,7 @@ export interface TestServerOptions {
   websocket?: ServerOptions['websocket'];
   replayCapacity?: number;
   replayBytes?: number;
+  followerQueueBytes?: number;
   /** How long close() lets running replies finish (goosed's default: 3 s). */
   shutdownGraceMs?: number;
 }
@@ -52,6 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     env: options.env ?? {},
     replayCapacity: options.replayCapacity,
     replayBytes: options.replayBytes,
+    followerQueueBytes: options.followerQueueBytes,
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
     websocket: options.websocket,
     shutdownGraceMs: options.shutdownGraceMs,
