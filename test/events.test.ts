@@ -96,6 +96,28 @@ describe('following a session', () => {
     }
   });
 
+  it('keeps events in memory within a byte budget: a bigger one replays from the store if durable, else resync', async () => {
+    const small = await startScriptedServer(llm, { replayBytes: 4096 });
+    try {
+      const session = await createSession(small);
+      const big = 'x'.repeat(10_000);
+      llm.enqueue({ text: ['short ', big, ' tail'], chunkDelayMs: 20 });
+      const all = await readSse(await small.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'hi' } }));
+      // (Pieces that reach goosed together travel as one delta: the big one may carry its neighbours.)
+      const bigDelta = all.findIndex((f) => f.event === 'content_delta' && f.data.delta.includes(big));
+      expect(bigDelta).toBeGreaterThan(0);
+      // Rejoining from before the big delta: it was not kept, and text is not stored event by event.
+      const before = await readSse(await small.request(`/api/sessions/${session.id}/events`, { headers: { 'last-event-id': all[bigDelta - 1].id! } }), () => true);
+      expect(before.map((f) => f.event)).toEqual(['resync']);
+      // From after it: the message_complete (13 KB, not kept either) comes from the store.
+      const after = await readSse(await small.request(`/api/sessions/${session.id}/events`, { headers: { 'last-event-id': all[bigDelta].id! } }), isReplyEnd);
+      expect(summary(replyEvents(after))).toEqual(summary(all.slice(bigDelta + 1)));
+      expect(after.at(-1)!.data.message.content).toBe(`short ${big} tail`);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('replays durable events from the store after a restart and resyncs across lost deltas', async () => {
     const dataDir = temporaryDirectory();
     const first = await startScriptedServer(llm, { dataDir });

@@ -8,6 +8,7 @@ import type { ScriptedLlm } from './support/scripted-llm.js';
 import { createSession, removeDirectory, temporaryDirectory, type TestServer } from './support/goosed.js';
 import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse } from './support/sse-client.js';
+import { resultsByScriptedId } from './support/extensions.js';
 
 let harness: ReplyHarness;
 let llm: ScriptedLlm;
@@ -57,9 +58,7 @@ describe('text editor paths that leave the working directory', () => {
     // One model turn asks for all of them (they run in parallel), plus one legitimate view as a control.
     llm.enqueue({ toolCalls: [...calls, { id: 'call_control', name: 'developer__view', arguments: { path: 'inside.txt' } }] }, { text: 'done' });
     const frames = await readSse(await goosed.request(`/api/sessions/${session.id}/messages/stream`, { method: 'POST', json: { content: 'look around' } }), isReplyEnd);
-    // tool_result names a call by goosed's id; the message's parts keep the provider's (scripted) id beside it.
-    const scriptedIds = new Map(frames.at(-1)!.data.message.parts.map((part: any) => [part.id, part.provider_call_id]));
-    const results = new Map(frames.filter((f) => f.event === 'tool_result').map((f) => [scriptedIds.get(f.data.id), f.data]));
+    const results = resultsByScriptedId(frames);
 
     for (const [index, escape] of ESCAPES.entries()) {
       const result = results.get(`call_escape_${index}`);

@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpExtension, type McpExtensionConfig } from '../src/extensions/mcp-extension.js';
@@ -186,6 +188,37 @@ describe.concurrent('MCP extension over stdio: misbehaving servers', () => {
       expect(processIsRunning(serverPid)).toBe(false);
       expect(processIsRunning(grandchildPid)).toBe(false);
     }));
+});
+
+describe('MCP extension over stdio: memory', () => {
+  it('keeps no copy of a big result once the result is read', async () => {
+    // A full collection on demand, so that what is still referenced can be told from garbage.
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const extension = createMcpExtension('big', { ...stdioConfig(), max_output_bytes: 8 * 1024 * 1024 });
+    // What a collection frees outside the heap is given back a little after it: read again until it holds.
+    const arrayBuffersAfterGc = async (settled: (bytes: number, previous: number) => boolean) => {
+      let previous = -1;
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        collectGarbage();
+        await delay(20);
+        const bytes = process.memoryUsage().arrayBuffers;
+        if (settled(bytes, previous) || Date.now() > deadline) return bytes;
+        previous = bytes;
+      }
+    };
+    try {
+      await extension.callTool('echo', { text: 'started' }, contextWith());
+      const before = await arrayBuffersAfterGc((bytes, previous) => bytes === previous);
+      const result = await extension.callTool('big_text', { bytes: 4_000_000 }, contextWith());
+      expect(result.content.length).toBe(4_000_000);
+      // The result is a string (in the heap); the 4 MB of bytes it was read from must be let go.
+      expect((await arrayBuffersAfterGc((bytes) => bytes - before < 1_000_000)) - before).toBeLessThan(1_000_000);
+    } finally {
+      await extension.close();
+    }
+  });
 });
 
 describe('MCP extension over streamable HTTP', () => {

@@ -6,6 +6,7 @@ import { createSession, waitFor, type TestServer } from './support/goosed.js';
 import { startReplyHarness, startScriptedServer, type ReplyHarness } from './support/reply-harness.js';
 import { isReplyEnd, readSse } from './support/sse-client.js';
 import {
+  addExtension,
   getExtension,
   listMessages,
   processIsRunning,
@@ -142,6 +143,28 @@ describe('MCP extensions in a reply', () => {
     llm.enqueue({ toolCalls: [{ name: 'remote__echo', arguments: { text: 'over http' } }] }, { text: 'Echoed.' });
     expect((await send(session.id, 'echo over http')).content).toBe('Echoed.');
     expect(toolResultsSent(requestsFrom(before)[1].body)).toEqual(['over http']);
+  });
+
+  it('caps a big MCP result like shell output: its head and tail within max_output_bytes, with a note', async () => {
+    const session = await autoSession();
+    const before = llm.requests.length;
+    llm.enqueue({ toolCalls: [{ name: 'remote__big_text', arguments: { bytes: 300_000 } }] }, { text: 'Too much to read.' });
+    const message = await send(session.id, 'fetch everything');
+    const sent = toolResultsSent(requestsFrom(before)[1].body)[0];
+    // The default cap (100 KiB), what the model gets and what is stored alike.
+    expect(message.parts.find((part: any) => part.type === 'tool_call').result.content).toBe(sent);
+    expect(Buffer.byteLength(sent)).toBeLessThan(100 * 1024 + 200);
+    expect(sent).toMatch(/^HEADx+\n\n\[\.\.\. 197600 bytes of output omitted: only the first and last 51200 bytes are kept \.\.\.\]\n\nx+TAIL$/);
+
+    // The cap is the extension's max_output_bytes.
+    const small = await addExtension(goosed, { name: 'small', config: { url: mcpHttp.url, max_output_bytes: 4096 } });
+    try {
+      llm.enqueue({ toolCalls: [{ name: 'small__big_text', arguments: { bytes: 10_000 } }] }, { text: 'Still too much.' });
+      const capped = (await send(session.id, 'fetch less')).parts.find((part: any) => part.type === 'tool_call').result.content;
+      expect(capped).toMatch(/^HEADx{2044}\n\n\[\.\.\. 5904 bytes of output omitted: only the first and last 2048 bytes are kept \.\.\.\]\n\nx{2044}TAIL$/);
+    } finally {
+      await goosed.request(`/api/extensions/${small.id}`, { method: 'DELETE' });
+    }
   });
 
   it('relays progress notifications to /events as tool_progress', async () => {

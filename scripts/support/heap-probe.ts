@@ -6,6 +6,8 @@ import WebSocket from 'ws';
 export interface HeapProbe {
   /** Collects garbage in the process, then reads its heap in use, in MiB. */
   heapAfterGcMiB(): Promise<number>;
+  /** The same, with the memory of Buffers and other array buffers (outside the heap) beside it. */
+  memoryAfterGcMiB(): Promise<{ heapMiB: number; arrayBuffersMiB: number }>;
   close(): void;
 }
 
@@ -32,12 +34,15 @@ export async function connectHeapProbe(stderr: () => string, timeoutMs = 10_000)
       pending.set(id, resolve);
       ws.send(JSON.stringify({ id, method, params }));
     });
+  const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  const memoryAfterGcMiB = async () => {
+    await call('HeapProfiler.collectGarbage');
+    const result = await call('Runtime.evaluate', { expression: '(({ heapUsed, arrayBuffers }) => ({ heapUsed, arrayBuffers }))(process.memoryUsage())', returnByValue: true });
+    return { heapMiB: mib(result.result.value.heapUsed), arrayBuffersMiB: mib(result.result.value.arrayBuffers) };
+  };
   return {
-    async heapAfterGcMiB() {
-      await call('HeapProfiler.collectGarbage');
-      const result = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
-      return Math.round((result.result.value / 1048576) * 10) / 10;
-    },
+    heapAfterGcMiB: async () => (await memoryAfterGcMiB()).heapMiB,
+    memoryAfterGcMiB,
     close: () => ws.close(),
   };
 }

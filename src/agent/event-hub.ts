@@ -1,10 +1,13 @@
 import type { EventPayload } from '../api/events.js';
 import type { Store } from '../store/store.js';
+import type { ReplayLimits } from './replay-window.js';
 import { SessionChannel, type PublishedEvent } from './session-channel.js';
 
 export interface EventHubOptions {
   /** Events kept in memory per session for replay (text deltas included). */
   replayCapacity?: number;
+  /** Bytes of events (their JSON) kept in memory per session for replay; a bigger event is replayed from the store. */
+  replayBytes?: number;
   /** A channel nobody follows and nobody wrote to for this long is dropped (its durable events stay in the store). */
   idleMs?: number;
 }
@@ -12,7 +15,7 @@ export interface EventHubOptions {
 /** The channels of the sessions that are active now; others are made on demand from the store. */
 export class EventHub {
   private readonly channels = new Map<string, SessionChannel>();
-  private readonly replayCapacity: number;
+  private readonly replayLimits: ReplayLimits;
   private readonly idleMs: number;
   private readonly sweeper: NodeJS.Timeout;
 
@@ -20,7 +23,7 @@ export class EventHub {
     private readonly store: Store,
     options: EventHubOptions = {},
   ) {
-    this.replayCapacity = options.replayCapacity ?? 2048;
+    this.replayLimits = { maxEvents: options.replayCapacity ?? 2048, maxBytes: options.replayBytes ?? 1024 * 1024 };
     this.idleMs = options.idleMs ?? 5 * 60_000;
     this.sweeper = setInterval(() => this.sweep(), Math.min(this.idleMs, 60_000));
     this.sweeper.unref();
@@ -29,7 +32,7 @@ export class EventHub {
   channel(sessionId: string): SessionChannel {
     let channel = this.channels.get(sessionId);
     if (!channel) {
-      channel = new SessionChannel(sessionId, this.store, this.replayCapacity);
+      channel = new SessionChannel(sessionId, this.store, this.replayLimits);
       this.channels.set(sessionId, channel);
     }
     return channel;

@@ -1,9 +1,11 @@
 import { liveEventTypes, type EventPayload, type SessionEvent } from '../api/events.js';
 import type { Store } from '../store/store.js';
+import { ReplayWindow, type EventHead, type ReplayLimits } from './replay-window.js';
 
 /** One published event with its JSON, serialised once and shared by every subscriber. */
 export interface PublishedEvent {
-  event: SessionEvent;
+  /** The event itself when published live; only its head (or the stored event) when replayed. */
+  event: EventHead;
   json: string;
   /** The SSE frame, encoded once by the first SSE subscriber and shared by the rest. */
   sseFrame?: Uint8Array;
@@ -28,16 +30,16 @@ const SEQ_BLOCK = 1000;
 export class SessionChannel {
   private head: number;
   private ceiling: number;
-  private readonly recent: PublishedEvent[] = [];
-  private recentStart = 0;
+  private readonly recent: ReplayWindow;
   readonly subscribers = new Set<Subscriber>();
   lastActivity = Date.now();
 
   constructor(
     readonly sessionId: string,
     private readonly store: Store,
-    private readonly replayCapacity: number,
+    replayLimits: ReplayLimits,
   ) {
+    this.recent = new ReplayWindow(replayLimits);
     // Numbers up to the stored ceiling may have gone out before a restart: start above them.
     const { floor, ceiling } = store.reserveSeq(sessionId, SEQ_BLOCK);
     this.head = floor;
@@ -51,9 +53,11 @@ export class SessionChannel {
   publish(payload: EventPayload): PublishedEvent {
     if (this.head >= this.ceiling) this.ceiling = this.store.reserveSeq(this.sessionId, SEQ_BLOCK).ceiling;
     const event = { ...payload, seq: ++this.head, session_id: this.sessionId, created_at: new Date().toISOString() } as SessionEvent;
-    if (!liveEventTypes.has(event.type)) this.store.appendEvent(event);
-    const published = { event, json: JSON.stringify(event) };
-    this.remember(published);
+    const json = JSON.stringify(event);
+    if (!liveEventTypes.has(event.type)) this.store.appendEvent(event, json);
+    // The head, not the event: a kept message_complete must not hold the whole message twice.
+    this.recent.add({ seq: event.seq, type: event.type, message_id: event.message_id }, json);
+    const published = { event, json };
     this.lastActivity = Date.now();
     for (const subscriber of this.subscribers) subscriber.deliver(published);
     return published;
@@ -78,42 +82,36 @@ export class SessionChannel {
 
   private replay(after: number): PublishedEvent[] {
     if (after > this.head || after < 0) return [this.resync(`seq ${after} is not one this session has handed out`)];
-    const oldestInMemory = this.recent.length > 0 ? this.recent[this.recentStart].event.seq : this.head + 1;
-    const fromMemory = (from: number) => this.recentSince(from);
-    if (after + 1 >= oldestInMemory) return fromMemory(after);
-    // Older than memory: the store has the durable events; usable only if none are missing.
-    const wanted = oldestInMemory - 1 - after;
-    const stored = this.store.listEvents(this.sessionId, after, wanted);
-    const complete = stored.length === wanted && stored.every((event, index) => event.seq === after + 1 + index);
-    if (!complete) return [this.resync(`events after seq ${after} are no longer available`)];
-    return [...stored.map((event) => ({ event, json: JSON.stringify(event) })), ...fromMemory(oldestInMemory - 1)];
+    const gone = () => [this.resync(`events after seq ${after} are no longer available`)];
+    const oldestInMemory = this.recent.oldestSeq ?? this.head + 1;
+    const replayed: PublishedEvent[] = [];
+    if (after + 1 < oldestInMemory) {
+      // Older than memory: the store has the durable events; usable only if none are missing.
+      const wanted = oldestInMemory - 1 - after;
+      const stored = this.store.listEvents(this.sessionId, after, wanted);
+      const complete = stored.length === wanted && stored.every((event, index) => event.seq === after + 1 + index);
+      if (!complete) return gone();
+      for (const event of stored) replayed.push({ event, json: JSON.stringify(event) });
+    }
+    for (const { event, json } of this.recent.since(after)) {
+      const text = json ?? this.storedJson(event);
+      if (text === null) return gone();
+      // A new object: frames a replaying subscriber makes must not attach to what memory keeps.
+      replayed.push({ event, json: text });
+    }
+    return replayed;
+  }
+
+  /** An event that was too big to keep in memory: a durable one is in the store, a live one is gone. */
+  private storedJson(event: EventHead): string | null {
+    if (liveEventTypes.has(event.type)) return null;
+    const [stored] = this.store.listEvents(this.sessionId, event.seq - 1, 1);
+    return stored?.seq === event.seq ? JSON.stringify(stored) : null;
   }
 
   /** Not stored and not numbered anew: it carries the current head so the client resumes from it. */
   private resync(reason: string): PublishedEvent {
     const event: SessionEvent = { type: 'resync', reason, seq: this.head, session_id: this.sessionId, created_at: new Date().toISOString() };
     return { event, json: JSON.stringify(event) };
-  }
-
-  private remember(published: PublishedEvent): void {
-    if (this.recent.length < this.replayCapacity) {
-      this.recent.push(published);
-      return;
-    }
-    // A ring: overwrite the oldest.
-    this.recent[this.recentStart] = published;
-    this.recentStart = (this.recentStart + 1) % this.replayCapacity;
-  }
-
-  private recentSince(after: number): PublishedEvent[] {
-    const ordered = this.recentStart === 0 ? this.recent : [...this.recent.slice(this.recentStart), ...this.recent.slice(0, this.recentStart)];
-    let low = 0;
-    let high = ordered.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (ordered[middle].event.seq <= after) low = middle + 1;
-      else high = middle;
-    }
-    return ordered.slice(low);
   }
 }

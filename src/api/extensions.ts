@@ -36,7 +36,7 @@ const extensionName = z
 
 const ExtensionConfig = z.record(z.string(), z.unknown()).openapi({
   description:
-    'builtin `developer`: `{allow_shell, shell_timeout_ms, max_output_bytes, kill_grace_ms}`; stdio: `{command, args, env, cwd, timeout_ms}`; streamable_http: `{url, headers, timeout_ms}`.',
+    'builtin `developer`: `{allow_shell, shell_timeout_ms, max_output_bytes, kill_grace_ms}`; stdio: `{command, args, env, cwd, timeout_ms, max_output_bytes}`; streamable_http: `{url, headers, timeout_ms, max_output_bytes}`.',
 });
 
 export const AddExtensionRequest = z

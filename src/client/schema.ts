@@ -2750,7 +2750,7 @@ export interface components {
             name: string;
             type?: components["schemas"]["ExtensionType"] & unknown;
             /**
-             * @description builtin `developer`: `{allow_shell, shell_timeout_ms, max_output_bytes, kill_grace_ms}`; stdio: `{command, args, env, cwd, timeout_ms}`; streamable_http: `{url, headers, timeout_ms}`.
+             * @description builtin `developer`: `{allow_shell, shell_timeout_ms, max_output_bytes, kill_grace_ms}`; stdio: `{command, args, env, cwd, timeout_ms, max_output_bytes}`; streamable_http: `{url, headers, timeout_ms, max_output_bytes}`.
              * @default {}
              * @example {
              *       "allow_shell": true

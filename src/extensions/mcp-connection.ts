@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildEnvironment } from './child-environment.js';
+import { capText } from './capped-output.js';
 import type { McpExtensionSettings } from './mcp-extension.js';
 import { toolResultText } from './mcp-result-text.js';
 import { StdioProcessTransport } from './stdio-process-transport.js';
@@ -107,7 +108,9 @@ export async function openMcpConnection(settings: McpExtensionSettings, events: 
           resetTimeoutOnProgress: true,
           onprogress: onProgress && ((progress) => onProgress({ progress: progress.progress, total: progress.total, message: progress.message })),
         });
-        return { kind: 'result', result: { content: toolResultText(result as CallToolResult), isError: result.isError === true } };
+        // Capped like the shell's output: the text is stored, streamed to every follower and sent to the model again each turn.
+        const content = capText(toolResultText(result as CallToolResult), settings.max_output_bytes);
+        return { kind: 'result', result: { content, isError: result.isError === true } };
       } catch (error) {
         if (signal.aborted) return { kind: 'aborted', message: 'the call was aborted' };
         const message = explainFailure(error, lastTransportError, idleTimeoutMs, 'answer');

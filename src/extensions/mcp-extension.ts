@@ -3,6 +3,7 @@
 // results, and the next use starts it again.
 import { z } from 'zod';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
+import { MaxOutputBytes } from './capped-output.js';
 import type { McpConnection } from './mcp-connection.js';
 import type { ExtensionState, ToolCallContext, ToolDefinition, ToolResult, ToolSource } from './tool.js';
 
@@ -16,12 +17,14 @@ export const McpStdioConfig = z.strictObject({
   env: StringMap,
   cwd: z.string().optional(),
   timeout_ms: TimeoutMs,
+  max_output_bytes: MaxOutputBytes,
 });
 export const McpStreamableHttpConfig = z.strictObject({
   type: z.literal('streamable_http'),
   url: z.url({ protocol: /^https?$/ }),
   headers: StringMap,
   timeout_ms: TimeoutMs,
+  max_output_bytes: MaxOutputBytes,
 });
 export const McpExtensionConfig = z.discriminatedUnion('type', [McpStdioConfig, McpStreamableHttpConfig]);
 /** The configuration as written (defaults may be left out). */

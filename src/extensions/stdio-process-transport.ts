@@ -106,13 +106,16 @@ export class StdioProcessTransport implements Transport {
     for (;;) {
       try {
         const message = this.#readBuffer.readMessage();
-        if (message === null) return;
+        if (message === null) break;
         this.onmessage?.(message);
       } catch (error) {
         // A line that is not JSON-RPC (a server logging to stdout): reported and skipped.
         this.onerror?.(new Error(`unreadable line from the server's stdout: ${(error as Error).message}`));
       }
     }
+    // Every line is read: what the SDK's buffer holds now is an empty slice of the last message's
+    // bytes, which would keep a big tool result in memory until the server next writes.
+    if (chunk[chunk.length - 1] === 0x0a) this.#readBuffer.clear();
   }
 
   #describeExit(code: number | null, signal: NodeJS.Signals | null): string {

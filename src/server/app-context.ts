@@ -26,6 +26,8 @@ export interface AppContext {
   /** The WebSocket clients (GET /api/sessions/{id}/stream) and the ws server that upgrades them. */
   sockets: SocketRegistry;
   bodyLimitBytes: number;
+  /** Bytes an SSE follower may leave unread before it is cut off (WebSocket clients: sockets.options). */
+  followerQueueBytes: number;
 }
 
 export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string } };

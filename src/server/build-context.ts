@@ -11,6 +11,7 @@ import { childEnvironment } from '../extensions/child-environment.js';
 import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
 import { SocketRegistry, type WebSocketOptions } from './websocket/socket-registry.js';
+import { DEFAULT_FOLLOWER_QUEUE_BYTES } from './follower-queue-bound.js';
 import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 
@@ -26,6 +27,8 @@ export interface ContextParts {
   /** Provider retry and timeout behaviour (tests shorten the waits). */
   model?: Partial<ModelSettings>;
   replayCapacity?: number;
+  replayBytes?: number;
+  followerQueueBytes?: number;
 }
 
 export const defaultModelSettings: ModelSettings = {
@@ -36,7 +39,8 @@ export const defaultModelSettings: ModelSettings = {
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
-  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity });
+  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
+  const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
   // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
   const extensions = new ExtensionManager(parts.store, parts.logger, (explicit) => childEnvironment(parts.settings.get().env_passthrough, explicit));
@@ -56,7 +60,9 @@ export function buildContext(parts: ContextParts): AppContext {
     providers,
     extensions,
     replies,
-    sockets: new SocketRegistry(parts.websocket),
+    followerQueueBytes,
+    // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.
+    sockets: new SocketRegistry({ maxBufferedBytes: followerQueueBytes, ...parts.websocket }),
     sessions: new SessionService(parts.store, parts.settings, hub, replies),
   };
 }

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
 import type { PublishedEvent } from '../agent/session-channel.js';
+import { DEFAULT_FOLLOWER_QUEUE_BYTES, FollowerQueueBound } from './follower-queue-bound.js';
 
 const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(': heartbeat\n\n');
@@ -11,9 +13,8 @@ export interface SseSink {
 }
 
 export interface SseOptions {
-  /** Frames queued for a client that does not read; past it the stream ends (the client reconnects and catches up). */
-  maxQueuedFrames?: number;
-  onOverflow?: () => void;
+  /** Bytes queued for a client that does not read; past it (see FollowerQueueBound) its connection is cut and it reconnects to catch up. */
+  maxQueuedBytes?: number;
 }
 
 /** One timer for every open stream: a comment keeps idle connections alive through proxies. */
@@ -50,22 +51,22 @@ export function sseFrame(published: PublishedEvent): Uint8Array {
  * let the I/O of every other reply go first. (Text is already batched per turn by the ReplyWriter.)
  */
 export function sseResponse(c: Context, open: (sink: SseSink) => () => void, options: SseOptions = {}): Response {
-  const maxQueued = options.maxQueuedFrames ?? 10_000;
+  const bound = new FollowerQueueBound(options.maxQueuedBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES);
+  // The response on its socket: what it has not handed to the kernel yet is queued too.
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
   let cleanup: (() => void) | null = null;
   let closed = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
-  // Frames waiting for the end of this turn, and how many frames each queued chunk holds (the
-  // queue is measured in frames, as if each had been queued alone).
+  // Frames waiting for the end of this turn.
   let pending: Uint8Array[] = [];
-  const framesIn = new WeakMap<Uint8Array, number>();
+  let pendingBytes = 0;
   const flushPending = () => {
     if (pending.length === 0 || !controllerRef) return;
     const frames = pending;
     pending = [];
-    const chunk = frames.length === 1 ? frames[0] : Buffer.concat(frames);
-    framesIn.set(chunk, frames.length);
+    pendingBytes = 0;
     try {
-      controllerRef.enqueue(chunk);
+      controllerRef.enqueue(frames.length === 1 ? frames[0] : Buffer.concat(frames));
     } catch {
       // the client went away in the meantime
     }
@@ -77,6 +78,17 @@ export function sseResponse(c: Context, open: (sink: SseSink) => () => void, opt
     if (controllerRef) openStreams.delete(controllerRef);
     cleanup?.();
   };
+  /**
+   * A client that does not read is cut off, not ended politely behind what it did not read: its
+   * connection is closed, and the server (seeing it close) cancels the stream, which drops its queue.
+   */
+  const cutOff = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    finish();
+    if (outgoing) outgoing.destroy();
+    else controller.error(new Error('slow_consumer: the client did not read its events'));
+  };
+  // While `open` runs, what is sent is the replay of what the client missed.
+  let replayedBytes: number | null = 0;
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -87,13 +99,20 @@ export function sseResponse(c: Context, open: (sink: SseSink) => () => void, opt
         const sink: SseSink = {
           send(published) {
             if (closed) return;
-            if ((controller.desiredSize ?? 0) - pending.length < -maxQueued) {
-              options.onOverflow?.();
-              sink.close();
-              return;
+            const frame = sseFrame(published);
+            if (replayedBytes !== null) {
+              replayedBytes += frame.byteLength;
+            } else {
+              // Counted in bytes (with a high-water mark of 0, desiredSize is minus the bytes queued).
+              const queued = -(controller.desiredSize ?? 0) + pendingBytes + (outgoing?.writableLength ?? 0);
+              if (!bound.admits(queued, frame.byteLength)) {
+                cutOff(controller);
+                return;
+              }
             }
             if (pending.length === 0) queueMicrotask(flushPending);
-            pending.push(sseFrame(published));
+            pending.push(frame);
+            pendingBytes += frame.byteLength;
           },
           close() {
             if (closed) return;
@@ -107,13 +126,15 @@ export function sseResponse(c: Context, open: (sink: SseSink) => () => void, opt
           },
         };
         cleanup = open(sink);
+        bound.admitReplay(replayedBytes ?? 0);
+        replayedBytes = null;
         if (closed) cleanup();
       },
       cancel() {
         finish();
       },
     },
-    { highWaterMark: 64, size: (chunk) => framesIn.get(chunk) ?? 1 },
+    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
   );
   return c.body(stream, 200, {
     'Content-Type': 'text/event-stream; charset=utf-8',

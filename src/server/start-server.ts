@@ -32,6 +32,10 @@ export interface ServerOptions {
   model?: ContextParts['model'];
   /** Events kept in memory per session for replay (default 2048). */
   replayCapacity?: number;
+  /** Bytes of events kept in memory per session for replay (default 1 MiB). */
+  replayBytes?: number;
+  /** Bytes an SSE or WebSocket follower may leave unread before it is cut off (default 4 MiB). */
+  followerQueueBytes?: number;
   /** WebSocket bounds and timers (queue per client, frame size, heartbeat). */
   websocket?: ContextParts['websocket'];
   /** How long running replies get to finish at shutdown before they are stopped. */
@@ -88,6 +92,8 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     env: options.env,
     model: options.model,
     replayCapacity: options.replayCapacity,
+    replayBytes: options.replayBytes,
+    followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
   });
   context.replies.recover();

@@ -223,8 +223,8 @@ export class SqliteStore implements Store {
     this.statements.addUsage.run(usage.input_tokens, usage.output_tokens, sessionId);
   }
 
-  appendEvent(event: SessionEvent): void {
-    this.statements.appendEvent.run(event.session_id, event.seq, JSON.stringify(event));
+  appendEvent(event: SessionEvent, json = JSON.stringify(event)): void {
+    this.statements.appendEvent.run(event.session_id, event.seq, json);
   }
 
   listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[] {

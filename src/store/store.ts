@@ -67,8 +67,8 @@ export interface Store {
   /** Adds the usage of a finished reply to the session's totals. */
   addUsage(sessionId: string, usage: Usage): void;
 
-  /** Durable events, committed before they are sent. */
-  appendEvent(event: SessionEvent): void;
+  /** Durable events, committed before they are sent; `json` is the event serialised, when the caller has it. */
+  appendEvent(event: SessionEvent, json?: string): void;
   listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[];
   /**
    * Sequence numbers are handed out in blocks so that a restart never reuses a number a client

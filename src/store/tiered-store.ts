@@ -135,8 +135,8 @@ export class TieredStore implements Store {
     this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
   }
 
-  appendEvent(event: SessionEvent): void {
-    this.owner(event.session_id).appendEvent(event);
+  appendEvent(event: SessionEvent, json?: string): void {
+    this.owner(event.session_id).appendEvent(event, json);
   }
 
   listEvents(sessionId: string, afterSeq: number, limit: number) {

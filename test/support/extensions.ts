@@ -51,14 +51,25 @@ export async function waitForReplyEnd(goosed: ApiClient, sessionId: string, time
   return messages.at(-1);
 }
 
-/** Sends a message and reads its reply to the end: the frames, and the tool results by call id. */
+/**
+ * Sends a message and reads its reply to the end: the frames, and the tool results by the call id the
+ * scripted model gave (tool_result names a call by goosed's own id; the final message's parts keep the
+ * provider's beside it).
+ */
 export async function streamReply(goosed: ApiClient, sessionId: string, content: string, onFrame?: (frame: SseFrame) => void): Promise<{ frames: SseFrame[]; results: Map<string, any> }> {
   const response = await goosed.request(`/api/sessions/${sessionId}/messages/stream`, { method: 'POST', json: { content } });
   const frames = await readSse(response, (frame) => {
     onFrame?.(frame);
     return isReplyEnd(frame);
   });
-  return { frames, results: new Map(frames.filter((frame) => frame.event === 'tool_result').map((frame) => [frame.data.id, frame.data])) };
+  return { frames, results: resultsByScriptedId(frames) };
+}
+
+/** The tool_result frames of a reply, by the id the scripted model gave each call. */
+export function resultsByScriptedId(frames: SseFrame[]): Map<string, any> {
+  const parts: any[] = frames.findLast((frame) => frame.event === 'message_complete')?.data.message.parts ?? [];
+  const scriptedIds = new Map(parts.map((part) => [part.id, part.provider_call_id ?? part.id]));
+  return new Map(frames.filter((frame) => frame.event === 'tool_result').map((frame) => [scriptedIds.get(frame.data.id) ?? frame.data.id, frame.data]));
 }
 
 /** The tool results the model was sent in an OpenAI chat-completions request body. */

@@ -30,6 +30,8 @@ export interface TestServerOptions {
   model?: ServerOptions['model'];
   websocket?: ServerOptions['websocket'];
   replayCapacity?: number;
+  replayBytes?: number;
+  followerQueueBytes?: number;
   /** How long close() lets running replies finish (goosed's default: 3 s). */
   shutdownGraceMs?: number;
 }
@@ -50,6 +52,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Tests never see the machine's provider keys; retries wait milliseconds, not seconds.
     env: options.env ?? {},
     replayCapacity: options.replayCapacity,
+    replayBytes: options.replayBytes,
+    followerQueueBytes: options.followerQueueBytes,
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
     websocket: options.websocket,
     shutdownGraceMs: options.shutdownGraceMs,

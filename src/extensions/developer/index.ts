@@ -1,6 +1,7 @@
 // The built-in `developer` extension: a shell (only when allowed) and a text editor, served in
 // process as a ToolSource like any MCP extension.
 import { z } from 'zod';
+import { MaxOutputBytes } from '../capped-output.js';
 import { BackgroundJobs } from './background-jobs.js';
 import { errorResult, type BuiltinTool } from './builtin-tool.js';
 import { EditHistory } from './edit-history.js';
@@ -12,7 +13,7 @@ import type { ToolCallContext, ToolDefinition, ToolResult, ToolSource } from '..
 export const DeveloperConfig = z.strictObject({
   allow_shell: z.boolean().default(false),
   shell_timeout_ms: z.number().int().positive().default(120_000),
-  max_output_bytes: z.number().int().min(1024).default(100 * 1024),
+  max_output_bytes: MaxOutputBytes,
   /** Between SIGTERM and SIGKILL when a command is stopped; small so that a cancel is prompt. */
   kill_grace_ms: z.number().int().min(0).default(1_000),
 });

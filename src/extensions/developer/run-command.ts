@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackgroundJobs } from './background-jobs.js';
-import { CappedOutput } from './capped-output.js';
+import { CappedOutput } from '../capped-output.js';
 import { childEnvironment } from '../child-environment.js';
 import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '../process-group.js';
 

@@ -24,7 +24,7 @@ const followSession = createRoute({
   },
 });
 
-export function eventRoutes(app: App, { sessions, hub }: AppContext): void {
+export function eventRoutes(app: App, { sessions, hub, followerQueueBytes }: AppContext): void {
   app.openapi(followSession, (c) => {
     const { id } = c.req.valid('param');
     sessions.get(id);
@@ -35,6 +35,6 @@ export function eventRoutes(app: App, { sessions, hub }: AppContext): void {
       after = Number(lastEventId);
     }
     const channel = hub.channel(id);
-    return sseResponse(c, (sink) => channel.subscribe({ deliver: (published) => sink.send(published), end: () => sink.close() }, after));
+    return sseResponse(c, (sink) => channel.subscribe({ deliver: (published) => sink.send(published), end: () => sink.close() }, after), { maxQueuedBytes: followerQueueBytes });
   });
 }

@@ -54,7 +54,7 @@ const cancelReply = createRoute({
   responses: { 200: jsonContent(CancelResult, 'What was stopped'), ...errorResponses(404) },
 });
 
-export function replyRoutes(app: App, { replies, sessions, hub }: AppContext): void {
+export function replyRoutes(app: App, { replies, sessions, hub, followerQueueBytes }: AppContext): void {
   app.openapi(sendMessage, async (c) => {
     const { id } = c.req.valid('param');
     const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
@@ -68,7 +68,7 @@ export function replyRoutes(app: App, { replies, sessions, hub }: AppContext): v
   app.openapi(streamMessage, async (c) => {
     const { id } = c.req.valid('param');
     const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
-    return followReply(c, reply, hub.channel(id));
+    return followReply(c, reply, hub.channel(id), followerQueueBytes);
   });
 
   app.openapi(cancelReply, async (c) => {
@@ -85,7 +85,7 @@ export function replyRoutes(app: App, { replies, sessions, hub }: AppContext): v
 type Channel = ReturnType<AppContext['hub']['channel']>;
 
 /** The events of one reply: from just before its user message to its last event. */
-function followReply(c: Parameters<typeof sseResponse>[0], reply: ReplyHandle, channel: Channel): Response {
+function followReply(c: Parameters<typeof sseResponse>[0], reply: ReplyHandle, channel: Channel, maxQueuedBytes: number): Response {
   const messageId = reply.message.id;
   return sseResponse(c, (sink) => {
     if (reply.startSeq < 0) {
@@ -113,5 +113,5 @@ function followReply(c: Parameters<typeof sseResponse>[0], reply: ReplyHandle, c
       reply.startSeq,
     );
     return unsubscribe;
-  });
+  }, { maxQueuedBytes });
 }

@@ -9,6 +9,7 @@ import type { ReplyManager } from '../../agent/reply-manager.js';
 import type { PublishedEvent, Subscriber } from '../../agent/session-channel.js';
 import type { Store } from '../../store/store.js';
 import type { SecurityPolicy } from '../middleware/security-policy.js';
+import { FollowerQueueBound } from '../follower-queue-bound.js';
 import { readClientFrame, type FrameReading } from './read-client-frame.js';
 
 export interface WebSocketLimits {
@@ -16,7 +17,7 @@ export interface WebSocketLimits {
   maxFrameBytes: number;
   /** A frame nested deeper than this gets a `json_too_deep` error event (the connection stays). */
   maxJsonDepth: number;
-  /** Bytes queued for a client that reads too slowly; past it the client is cut off with 4008. */
+  /** Bytes queued for a client that reads too slowly; past it (see FollowerQueueBound) the client is cut off with 4008. */
   maxBufferedBytes: number;
   /** How long a client that must send the key as its first frame has to do so. */
   authTimeoutMs: number;
@@ -44,8 +45,9 @@ export class SessionSocket implements Subscriber {
   private terminateTimer: NodeJS.Timeout | null = null;
   private terminateAt = 0;
   private closing = false;
-  /** The largest frame sent since the queue was last within the bound. */
-  private largestQueuedFrame = 0;
+  private readonly queueBound: FollowerQueueBound;
+  /** Bytes of the replay being sent (while a subscription starts), else null. */
+  private replayedBytes: number | null = null;
   /** Cleared by each heartbeat ping, set again by the peer's pong. */
   private alive = true;
   readonly closed: Promise<void>;
@@ -57,6 +59,7 @@ export class SessionSocket implements Subscriber {
     private readonly startAfter: number | null,
     private readonly deps: SessionSocketDeps,
   ) {
+    this.queueBound = new FollowerQueueBound(deps.limits.maxBufferedBytes);
     ws.on('pong', () => (this.alive = true));
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
   }
@@ -88,15 +91,12 @@ export class SessionSocket implements Subscriber {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
     // The UTF-8 bytes are made once per event and shared by every WebSocket client (and their queues).
     const frame = (published.wsFrame ??= Buffer.from(published.json));
-    // A client that does not read must not make the server hold an ever-growing queue for it. One
-    // large event (a long message_complete) may sit on top of the bound without counting as slow.
-    const queued = this.ws.bufferedAmount;
-    if (queued <= this.deps.limits.maxBufferedBytes) this.largestQueuedFrame = 0;
-    else if (queued > this.deps.limits.maxBufferedBytes + this.largestQueuedFrame) {
+    // A client that does not read must not make the server hold an ever-growing queue for it.
+    if (this.replayedBytes !== null) this.replayedBytes += frame.length;
+    else if (!this.queueBound.admits(this.ws.bufferedAmount, frame.length)) {
       this.close(WebSocketCloseCode.slowConsumer, 'slow_consumer: too many unread events; reconnect and send {"type":"resume","after":<last seq>}');
       return;
     }
-    this.largestQueuedFrame = Math.max(this.largestQueuedFrame, frame.length);
     this.ws.send(frame, { binary: false });
   }
 
@@ -194,7 +194,13 @@ export class SessionSocket implements Subscriber {
       return;
     }
     this.unsubscribe?.();
-    this.unsubscribe = this.deps.hub.channel(this.sessionId).subscribe(this, after);
+    this.replayedBytes = 0;
+    try {
+      this.unsubscribe = this.deps.hub.channel(this.sessionId).subscribe(this, after);
+      this.queueBound.admitReplay(this.replayedBytes);
+    } finally {
+      this.replayedBytes = null;
+    }
   }
 
   private sendFailure(error: unknown): void {

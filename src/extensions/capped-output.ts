@@ -1,6 +1,20 @@
-// Keeps the beginning and the end of a command's output within a fixed number of bytes, so that a
-// command that floods output (`yes`, a verbose build) cannot grow memory. The head usually says what
-// ran, the tail how it ended; the middle is counted and dropped.
+// Keeps the beginning and the end of a tool's output within a fixed number of bytes, so that a
+// command that floods output (`yes`, a verbose build) or an MCP tool that returns a whole database
+// cannot grow memory, the store and every follower's stream. The head usually says what ran, the
+// tail how it ended; the middle is counted and dropped.
+import { z } from 'zod';
+
+/** `max_output_bytes` of an extension's config: the most a tool call gives back to the model. */
+export const MaxOutputBytes = z.number().int().min(1024).default(100 * 1024);
+
+/** `text` within `maxBytes` of UTF-8: as it is when it fits, else its head and tail with a note. */
+export function capText(text: string, maxBytes: number): string {
+  // No character takes more than 3 bytes per UTF-16 unit: short text needs no measuring.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  const output = new CappedOutput(maxBytes);
+  output.append(Buffer.from(text));
+  return output.toString();
+}
 
 export class CappedOutput {
   readonly #headLimit: number;
