@@ -68,4 +68,19 @@ describe('PATCH /api/config on a config file a person wrote', () => {
     expect(lstatSync(join(dir, 'config.yaml')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'dotfiles', 'goosed.yaml'), 'utf8')).toBe('max_turns: 4\n');
   });
+
+  it('starts a map in a file that holds none: empty, comments only, or after an empty patch', async () => {
+    dir = temporaryDirectory();
+    const configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, '# nothing set yet\n');
+    goosed = await startTestServer({ dataDir: join(dir, 'data'), configFile });
+    await patch({});
+    await patch({ max_turns: 7 });
+    expect(readFileSync(configFile, 'utf8')).toContain('max_turns: 7');
+    expect(readFileSync(configFile, 'utf8')).toContain('# nothing set yet');
+    writeFileSync(configFile, '');
+    await patch({});
+    await patch({ auto_save: false });
+    expect(readFileSync(configFile, 'utf8')).toContain('auto_save: false');
+  });
 });

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parse, parseDocument } from 'yaml';
+import { isMap, parse, parseDocument } from 'yaml';
 import { Settings } from '../api/settings.js';
 
 export const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
@@ -46,6 +46,8 @@ export function updateConfigFile(path: string, patch: ConfigFile): void {
   const document = parseDocument(readConfigText(target));
   if (document.errors.length > 0) throw new ConfigError(`config file ${path} is not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
   validate(path, document.toJS() ?? {});
+  // An empty file (or one holding only comments, or `null`) has no map to set keys in yet.
+  if (!isMap(document.contents)) document.contents = document.createNode({});
   for (const [key, value] of Object.entries(patch)) document.set(key, value);
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const temporary = `${target}.${process.pid}.tmp`;
