@@ -81,7 +81,7 @@ function verdict(pass: boolean | null, note: string | undefined): string {
   return pass === null ? '—' : pass ? 'pass' : 'MISS';
 }
 
-/** The report as a Markdown table (printed, written next to the JSON, pasted into the README). */
+/** The report as a Markdown table (printed, written next to the JSON, pasted into docs/benchmarks.md). */
 export function markdownTable(rows: readonly ResultRow[]): string {
   const header = ['scenario', 'metric', 'goosed', 'baseline (same run)', 'ratio', 'target', 'result'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
