@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { createApp } from '../src/server/app.js';
 import { openApiDocument } from '../src/server/routes/openapi-routes.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { TieredStore } from '../src/store/tiered-store.js';
 import { RuntimeSettings } from '../src/config/runtime-settings.js';
 import { buildContext } from '../src/server/build-context.js';

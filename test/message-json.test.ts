@@ -3,12 +3,13 @@ import { z } from '@hono/zod-openapi';
 import { Message } from '../src/api/messages.js';
 import { Session } from '../src/api/sessions.js';
 import type { NewMessage } from '../src/store/store.js';
-import { JsonWriter } from '../src/store/json-writer.js';
-import { BufferPool } from '../src/store/buffer-pool.js';
-import { responseBuffers } from '../src/server/routes/json-bytes.js';
+import { JsonWriter } from '../src/server/json/json-writer.js';
+import { BufferPool } from '../src/server/json/buffer-pool.js';
+import { responseBuffers } from '../src/server/json/json-bytes.js';
+import { writeMessagesJson } from '../src/server/json/message-json.js';
 import { startTestServer, waitFor, type TestServer } from './support/goosed.js';
 
-// The history routes answer with JSON the store writes from the stored text (src/store/message-json.ts)
+// The history routes answer with JSON written from the stored text (src/server/json/message-json.ts)
 // instead of JSON.stringify of parsed messages: the bytes must be exactly those the parsed path gives.
 
 let goosed: TestServer;
@@ -70,7 +71,8 @@ describe('the JSON of a history, written from the stored text', () => {
     const store = goosed.server.context.store;
     const written = (sessionId: string, options: { limit?: number; cursor?: string }) => {
       const out = new JsonWriter();
-      const { nextCursor } = store.writeMessagesJson(sessionId, options, out);
+      const { rows, nextCursor } = store.listStoredMessages(sessionId, options);
+      writeMessagesJson(rows, out);
       return { json: out.bytes().toString('utf8'), nextCursor };
     };
     const whole = store.listMessages(id, {});

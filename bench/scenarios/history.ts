@@ -7,17 +7,16 @@ import { row } from '../support/report.js';
 import { seedDatabase } from '../support/seed.js';
 import { keepAliveAgent, timedGet } from '../support/sse-request.js';
 import { median } from '../support/stats.js';
-import { MESSAGE_JSON_COLUMNS } from '../../src/store/message-json.js';
-import { PAGE_CACHE_PRAGMA } from '../../src/store/sqlite-store.js';
+import { STORED_MESSAGE_FIELDS } from '../../src/store/store.js';
+import { PAGE_CACHE_PRAGMA } from '../../src/store/sqlite/sqlite-store.js';
 
-// The statements goosed runs for these two reads (src/store/sqlite-store.ts), run straight on
+// The statements goosed runs for these two reads (src/store/sqlite/sqlite-store.ts), run straight on
 // better-sqlite3 as the baseline: what the request costs beyond the query itself is goosed's.
 const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
 const FIRST_PAGE_SQL = `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?`;
-// A history is counted (to size the response), then read row by row in array form (raw: the wire
-// fields, then the position); goosed writes the JSON from each row as it comes (src/store/message-json.ts).
-const COUNT_MESSAGES_SQL = 'SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?';
-const ALL_MESSAGES_SQL = `SELECT ${MESSAGE_JSON_COLUMNS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
+// A history is read whole in array form (raw: the wire fields, then the position); goosed writes
+// the JSON from the stored rows (src/server/json/message-json.ts).
+const ALL_MESSAGES_SQL = `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
 const DEFAULT_PAGE = 50;
 
 function timeQuery(samples: number, run: () => unknown): number[] {
@@ -52,14 +51,8 @@ export const history: Scenario = {
       const listUrl = `${goosed.url}/api/sessions`;
       const bigUrl = `${goosed.url}/api/sessions/${bigId}`;
       const firstPage = db.prepare(FIRST_PAGE_SQL);
-      const countMessages = db.prepare(COUNT_MESSAGES_SQL).pluck();
       const allMessages = db.prepare(ALL_MESSAGES_SQL).raw();
-      const readHistory = () => {
-        countMessages.get(bigId, 0);
-        let rows = 0;
-        for (const _row of allMessages.iterate(bigId, 0, -1)) rows++;
-        return rows;
-      };
+      const readHistory = () => allMessages.all(bigId, 0, -1).length;
       // Warm both sides alike: the page cache, the JIT, the sockets.
       for (let i = 0; i < 20; i++) await timedGet(listUrl, agent);
       for (let i = 0; i < 2; i++) await timedGet(bigUrl, agent);

@@ -1,22 +1,17 @@
 import type { LanguageModelV3FunctionTool } from '@ai-sdk/provider';
 import type { Message, ToolCallPart } from '../api/messages.js';
 import type { ExecutionMode } from '../api/settings.js';
+import type { ModelSettings } from '../config/server-options.js';
 import type { SessionSummary } from '../api/sessions.js';
 import type { Store } from '../store/store.js';
 import type { AgentTool, ExtensionInstructions, ToolCatalog } from './agent-tools.js';
 import type { ApprovalBroker } from './approval-broker.js';
 import { toModelPrompt } from './conversation.js';
-import { runModelStep, type StepOptions } from './model-step.js';
-import type { ResolvedModel } from './provider-registry.js';
+import { runModelStep } from './model-step.js';
+import type { ResolvedModel } from '../providers/provider-settings.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { runToolCalls } from './tool-runner.js';
-
-export interface ModelSettings {
-  retry: StepOptions['retry'];
-  idleTimeoutMs: number;
-  maxOutputTokens: number;
-}
 
 export interface ReplyJob {
   writer: ReplyWriter;

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
-import type { SessionService } from '../agent/session-service.js';
+import type { SessionService } from '../sessions/session-service.js';
 import type { EventHub } from '../agent/event-hub.js';
 import type { ReplyManager } from '../agent/reply-manager.js';
-import type { ProviderRegistry } from '../agent/provider-registry.js';
+import type { ProviderRegistry } from '../providers/provider-settings.js';
 import type { SocketRegistry } from './websocket/socket-registry.js';
 import type { ExtensionManager } from '../extensions/extension-manager.js';
 

@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { TieredStore } from '../store/tiered-store.js';
-import { SessionService } from '../agent/session-service.js';
+import { SessionService } from '../sessions/session-service.js';
 import { EventHub } from '../agent/event-hub.js';
-import { ProviderRegistry } from '../agent/provider-registry.js';
+import { ProviderRegistry } from '../providers/provider-settings.js';
 import { ReplyManager } from '../agent/reply-manager.js';
 import type { ToolCatalog } from '../agent/agent-tools.js';
 import { ExtensionManager } from '../extensions/extension-manager.js';
 import { childEnvironment } from '../extensions/child-environment.js';
-import type { ModelSettings } from '../agent/agent-loop.js';
+import { defaultModelSettings, type ModelSettings, type WebSocketOptions } from '../config/server-options.js';
 import { VERSION } from '../version.js';
-import { SocketRegistry, type WebSocketOptions } from './websocket/socket-registry.js';
+import { SocketRegistry } from './websocket/socket-registry.js';
 import { DEFAULT_FOLLOWER_QUEUE_BYTES } from './follower-queue-bound.js';
 import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
@@ -30,12 +30,6 @@ export interface ContextParts {
   replayBytes?: number;
   followerQueueBytes?: number;
 }
-
-export const defaultModelSettings: ModelSettings = {
-  retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 },
-  idleTimeoutMs: 120_000,
-  maxOutputTokens: 8192,
-};
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {

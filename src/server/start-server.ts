@@ -5,42 +5,17 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Settings } from '../api/settings.js';
-import type { LogLevel } from '../config/config-file.js';
+import type { ServerOptions } from '../config/server-options.js';
 import { RuntimeSettings } from '../config/runtime-settings.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { TieredStore } from '../store/tiered-store.js';
 import { createApp } from './app.js';
 import { createServerWithJsonErrors } from './malformed-requests.js';
-import { buildContext, type ContextParts } from './build-context.js';
+import { buildContext } from './build-context.js';
 import type { AppContext } from './app-context.js';
 import { createLogger } from './logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
 import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.js';
-
-export interface ServerOptions {
-  host: string;
-  port: number;
-  logLevel: LogLevel;
-  dataDir: string;
-  /** Where PATCH /api/config saves settings; null keeps changes in memory. */
-  configFile: string | null;
-  secretKey: string | null;
-  settings: Partial<Settings>;
-  bodyLimitBytes?: number;
-  /** Provider keys and GOOSE_PROVIDER / GOOSE_MODEL are read from here (default: process.env). */
-  env?: Record<string, string | undefined>;
-  model?: ContextParts['model'];
-  /** Events kept in memory per session for replay (default 2048). */
-  replayCapacity?: number;
-  /** Bytes of events kept in memory per session for replay (default 1 MiB). */
-  replayBytes?: number;
-  /** Bytes an SSE or WebSocket follower may leave unread before it is cut off (default 4 MiB). */
-  followerQueueBytes?: number;
-  /** WebSocket bounds and timers (queue per client, frame size, heartbeat). */
-  websocket?: ContextParts['websocket'];
-  /** How long running replies get to finish at shutdown before they are stopped. */
-  shutdownGraceMs?: number;
-}
 
 export interface RunningServer {
   url: string;

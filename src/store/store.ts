@@ -1,15 +1,15 @@
-import type { Message, Usage } from '../api/messages.js';
-import type { SessionStatus, SessionSummary } from '../api/sessions.js';
-import type { SessionEvent } from '../api/events.js';
-import type { ExecutionMode } from '../api/settings.js';
 import type { Approval } from '../api/approvals.js';
-import type { ApprovalDecision } from '../api/events.js';
-import type { Permission } from '../api/permissions.js';
-import type { ExtensionRecord, PermissionDecision, ProviderRecord } from './sqlite-settings-tables.js';
-import type { JsonWriter } from './json-writer.js';
+import type { ApprovalDecision, SessionEvent } from '../api/events.js';
+import type { ExtensionType } from '../api/extensions.js';
+import { Message, type Usage } from '../api/messages.js';
+import type { Permission, PermissionDecision } from '../api/permissions.js';
+import type { ProviderName } from '../api/provider-names.js';
+import type { SessionStatus, SessionSummary } from '../api/sessions.js';
+import type { ExecutionMode } from '../api/settings.js';
 
-// The narrow interface between the server and its storage. SQLite implements it today; a
-// PostgreSQL store for several instances behind one load balancer would implement the same.
+// The contract between goosed and its storage, and the records it holds. SQLite implements it
+// (sqlite/, and TieredStore for sessions kept in memory); a PostgreSQL store for several instances
+// behind one load balancer implements the same, and test/support/store-contract.ts proves either.
 
 export interface SessionPage {
   items: SessionSummary[];
@@ -18,7 +18,9 @@ export interface SessionPage {
 
 export interface SessionListOptions {
   limit: number;
+  /** A cursor this store handed out (callers refuse others first: see cursor.ts). */
   cursor?: string;
+  /** Case-insensitive, literal search in names and working directories. */
   q?: string;
 }
 
@@ -32,6 +34,12 @@ export interface NewSession {
 
 export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status'>>;
 
+export interface MessagePageOptions {
+  limit?: number;
+  /** A cursor this store handed out (callers refuse others first: see cursor.ts). */
+  cursor?: string;
+}
+
 export interface MessagePage {
   items: Message[];
   nextCursor: string | null;
@@ -40,6 +48,41 @@ export interface MessagePage {
 export interface NewMessage extends Message {
   /** Client-chosen id (idempotency); unique within a session. */
   client_id: string | null;
+}
+
+/** The wire fields of a message in its schema's order: the order of a StoredMessageRow's values. */
+export const STORED_MESSAGE_FIELDS: readonly (keyof Message)[] = Object.keys(Message.shape) as (keyof Message)[];
+
+/** The fields whose stored value is the text JSON.stringify wrote for them ('' or null: none). */
+export const JSON_MESSAGE_FIELDS: ReadonlySet<keyof Message> = new Set<keyof Message>(['parts', 'usage', 'error']);
+
+/**
+ * A message as stored, not parsed: the values of STORED_MESSAGE_FIELDS in that order, JSON fields as
+ * their JSON text. A row may carry further values after them (to be ignored). Answering a long
+ * history from these rows spares parsing what is only written out again (server/json/message-json.ts).
+ */
+export type StoredMessageRow = readonly unknown[];
+
+export interface StoredMessagePage {
+  rows: StoredMessageRow[];
+  nextCursor: string | null;
+}
+
+export interface ProviderRecord {
+  name: ProviderName;
+  api_key: string | null;
+  model: string;
+  base_url: string | null;
+  updated_at: string;
+}
+
+export interface ExtensionRecord {
+  id: string;
+  name: string;
+  type: ExtensionType;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  created_at: string;
 }
 
 export interface Store {
@@ -58,12 +101,11 @@ export interface Store {
   saveMessage(message: Message): void;
   getMessage(sessionId: string, messageId: string): Message | null;
   findMessageByClientId(sessionId: string, clientId: string): Message | null;
-  listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage;
-  /**
-   * Writes the same page as `listMessages` into `out` as JSON (the bytes of JSON.stringify(page.items)),
-   * straight from the stored text, without building the messages: for answering a long history.
-   */
-  writeMessagesJson(sessionId: string, options: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null };
+  /** The assistant message that answers a user message, if any. */
+  findReply(sessionId: string, userMessageId: string): Message | null;
+  listMessages(sessionId: string, options: MessagePageOptions): MessagePage;
+  /** The same page as listMessages, as stored (see StoredMessageRow). */
+  listStoredMessages(sessionId: string, options: MessagePageOptions): StoredMessagePage;
   /** Adds the usage of a finished reply to the session's totals. */
   addUsage(sessionId: string, usage: Usage): void;
 
@@ -106,8 +148,6 @@ export interface Store {
   resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean;
   cancelApprovals(sessionId: string, messageId: string): number;
   listPendingApprovals(): Approval[];
-  /** The assistant message that answers a user message, if any. */
-  findReply(sessionId: string, userMessageId: string): Message | null;
 
   getValue(key: string): string | null;
   setValue(key: string, value: string | null): void;
@@ -115,4 +155,4 @@ export interface Store {
   close(): void;
 }
 
-export type { SessionStatus, ExtensionRecord, PermissionDecision, ProviderRecord };
+export type { SessionStatus, PermissionDecision };

@@ -2,10 +2,9 @@ import type { Message, Usage } from '../api/messages.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
 import type { SessionSummary } from '../api/sessions.js';
-import { SqliteStore } from './sqlite-store.js';
-import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { MessagePage, MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
 import { encodeSessionCursor } from './cursor.js';
-import type { JsonWriter } from './json-writer.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
 const LIST_CACHE_ENTRIES = 32;
@@ -123,12 +122,12 @@ export class TieredStore implements Store {
     return this.owner(sessionId).findMessageByClientId(sessionId, clientId);
   }
 
-  listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage {
+  listMessages(sessionId: string, options: MessagePageOptions): MessagePage {
     return this.owner(sessionId).listMessages(sessionId, options);
   }
 
-  writeMessagesJson(sessionId: string, options: { limit?: number; cursor?: string }, out: JsonWriter) {
-    return this.owner(sessionId).writeMessagesJson(sessionId, options, out);
+  listStoredMessages(sessionId: string, options: MessagePageOptions) {
+    return this.owner(sessionId).listStoredMessages(sessionId, options);
   }
 
   addUsage(sessionId: string, usage: Usage): void {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src/api/settings.js';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start-server.js';
+import type { ServerOptions } from '../../src/config/server-options.js';
+import { startServer, type RunningServer } from '../../src/server/start-server.js';
 
 export function temporaryDirectory(prefix = 'goosed-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

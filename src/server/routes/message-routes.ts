@@ -5,7 +5,8 @@ import { ApiError } from '../../api/errors.js';
 import { decodeMessageCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
-import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
+import { jsonBytesResponse, jsonBytesWriter } from '../json/json-bytes.js';
+import { writeMessagesJson } from '../json/message-json.js';
 
 const listMessages = createRoute({
   method: 'get',
@@ -25,10 +26,11 @@ export function messageRoutes(app: App, { sessions, store }: AppContext): void {
     if (query.cursor !== undefined && decodeMessageCursor(query.cursor) === null) {
       throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
-    // The bytes of c.json(page.items), written by the store from the stored text.
+    // The bytes of c.json(page.items), written from the stored text.
+    const page = store.listStoredMessages(id, query);
     const out = jsonBytesWriter();
-    const { nextCursor } = store.writeMessagesJson(id, query, out);
-    const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, nextCursor));
+    writeMessagesJson(page.rows, out);
+    const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, page.nextCursor));
     return response as unknown as ReturnType<typeof c.json<Message[], 200>>;
   });
 }

@@ -12,7 +12,8 @@ import {
 import type { App, AppContext } from '../app-context.js';
 import type { SessionPage } from '../../store/store.js';
 import { errorResponses, jsonBody, jsonContent, pageHeaders } from './route-helpers.js';
-import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
+import { jsonBytesResponse, jsonBytesWriter } from '../json/json-bytes.js';
+import { writeMessagesJson } from '../json/message-json.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -109,11 +110,12 @@ export function sessionRoutes(app: App, { sessions, store }: AppContext): void {
     const id = c.req.valid('param').id;
     const session = sessions.get(id);
     // The bytes of c.json({ ...session, messages }): the session's fields, then its messages, whose
-    // JSON the store writes from the stored text (parsing 10,000 messages to stringify them again
-    // was most of the time of a long session's fetch).
+    // JSON is written from the stored text (parsing 10,000 messages to stringify them again was
+    // most of the time of a long session's fetch).
+    const { rows } = store.listStoredMessages(id, {});
     const out = jsonBytesWriter();
     out.write(`${JSON.stringify(session).slice(0, -1)},"messages":`);
-    store.writeMessagesJson(id, {}, out);
+    writeMessagesJson(rows, out);
     out.write('}');
     return jsonBytesResponse(c, out) as unknown as ReturnType<typeof c.json<Session, 200>>;
   });

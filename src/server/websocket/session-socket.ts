@@ -8,22 +8,13 @@ import type { EventHub } from '../../agent/event-hub.js';
 import type { ReplyManager } from '../../agent/reply-manager.js';
 import type { PublishedEvent, Subscriber } from '../../agent/session-channel.js';
 import type { Store } from '../../store/store.js';
+import type { WebSocketOptions } from '../../config/server-options.js';
 import type { SecurityPolicy } from '../middleware/security-policy.js';
 import { FollowerQueueBound } from '../follower-queue-bound.js';
 import { readClientFrame, type FrameReading } from './read-client-frame.js';
 
-export interface WebSocketLimits {
-  /** A text frame larger than this gets a `frame_too_large` error event (the connection stays). */
-  maxFrameBytes: number;
-  /** A frame nested deeper than this gets a `json_too_deep` error event (the connection stays). */
-  maxJsonDepth: number;
-  /** Bytes queued for a client that reads too slowly; past it (see FollowerQueueBound) the client is cut off with 4008. */
-  maxBufferedBytes: number;
-  /** How long a client that must send the key as its first frame has to do so. */
-  authTimeoutMs: number;
-  /** After a close frame, how long the peer has to answer before the socket is destroyed. */
-  closeGraceMs: number;
-}
+/** What one socket reads of the WebSocket options (the queue bound: see FollowerQueueBound). */
+export type WebSocketLimits = Omit<WebSocketOptions, 'heartbeatMs'>;
 
 export interface SessionSocketDeps {
   hub: EventHub;

@@ -1,15 +1,25 @@
 import Database from 'better-sqlite3';
-import type { Message, Usage } from '../api/messages.js';
-import type { SessionSummary } from '../api/sessions.js';
-import type { ApprovalDecision, SessionEvent } from '../api/events.js';
-import type { Approval } from '../api/approvals.js';
+import type { Message, Usage } from '../../api/messages.js';
+import type { SessionSummary } from '../../api/sessions.js';
+import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
+import type { Approval } from '../../api/approvals.js';
 import { migrate } from './migrations.js';
-import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from './cursor.js';
+import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from '../cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
 import { ApprovalTable } from './sqlite-approvals.js';
-import { MESSAGE_JSON_COLUMNS, writeMessagePage } from './message-json.js';
-import type { JsonWriter } from './json-writer.js';
-import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import {
+  STORED_MESSAGE_FIELDS,
+  type MessagePage,
+  type MessagePageOptions,
+  type NewMessage,
+  type NewSession,
+  type SessionChanges,
+  type SessionListOptions,
+  type SessionPage,
+  type Store,
+  type StoredMessagePage,
+  type StoredMessageRow,
+} from '../store.js';
 
 type SessionRow = {
   id: string;
@@ -107,10 +117,9 @@ export class SqliteStore implements Store {
       listMessages: db.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
       ),
-      countMessagesAfter: db.prepare('SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?').pluck(),
       // The wire fields in the schema's order, then the position (for the cursor); rows as arrays.
-      listMessagesJson: db
-        .prepare(`SELECT ${MESSAGE_JSON_COLUMNS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
+      listStoredMessages: db
+        .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
         .raw(),
       appendEvent: db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)'),
       listEvents: db.prepare('SELECT body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
@@ -201,7 +210,7 @@ export class SqliteStore implements Store {
     return row ? this.toMessage(row) : null;
   }
 
-  listMessages(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }): MessagePage {
+  listMessages(sessionId: string, { limit, cursor }: MessagePageOptions): MessagePage {
     const rows = this.statements.listMessages.all(sessionId, ...pageBounds(limit, cursor)) as MessageRow[];
     const more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -209,14 +218,13 @@ export class SqliteStore implements Store {
     return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
   }
 
-  writeMessagesJson(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null } {
-    const [after, max] = pageBounds(limit, cursor);
-    // From the index alone (no row is read): lets the writer make room for the page once.
-    const remaining = this.statements.countMessagesAfter.get(sessionId, after) as number;
-    // Row by row (iterate, not all): each row is garbage as soon as it is written.
-    const rows = this.statements.listMessagesJson.iterate(sessionId, after, max) as Iterable<unknown[]>;
-    const last = writeMessagePage(rows, limit, Math.min(remaining, limit ?? remaining), out);
-    return { nextCursor: last === null ? null : encodeMessageCursor(last) };
+  listStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions): StoredMessagePage {
+    const rows = this.statements.listStoredMessages.all(sessionId, ...pageBounds(limit, cursor)) as StoredMessageRow[];
+    const more = limit !== undefined && rows.length > limit;
+    if (more) rows.length = limit;
+    // The position follows the wire fields (see the statement).
+    const last = rows[rows.length - 1];
+    return { rows, nextCursor: more && last ? encodeMessageCursor(last[STORED_MESSAGE_FIELDS.length] as number) : null };
   }
 
   addUsage(sessionId: string, usage: Usage): void {

@@ -1,28 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { ExtensionType } from '../api/extensions.js';
-import type { Permission, PermissionDecision } from '../api/permissions.js';
-import type { ProviderName } from '../providers/catalog.js';
+import type { Permission, PermissionDecision } from '../../api/permissions.js';
+import type { ExtensionRecord, ProviderRecord } from '../store.js';
 
 // Server-wide configuration rows: providers (with their keys), extensions, remembered permissions.
-
-export interface ProviderRecord {
-  name: ProviderName;
-  api_key: string | null;
-  model: string;
-  base_url: string | null;
-  updated_at: string;
-}
-
-export interface ExtensionRecord {
-  id: string;
-  name: string;
-  type: ExtensionType;
-  config: Record<string, unknown>;
-  enabled: boolean;
-  created_at: string;
-}
-
-export type { PermissionDecision };
 
 type ExtensionRow = Omit<ExtensionRecord, 'config' | 'enabled'> & { config: string; enabled: number };
 

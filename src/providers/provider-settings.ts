@@ -1,15 +1,9 @@
 import { ApiError } from '../api/errors.js';
 import { maskUrlSecrets } from '../api/secret-mask.js';
 import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
-import {
-  apiKeyFromEnvironment,
-  isProviderName,
-  providerCatalog,
-  resolveProviderConnection,
-  ProviderConfigError,
-  type ProviderName,
-} from '../providers/catalog.js';
-import { createLanguageModel, type ProviderLanguageModel } from '../providers/language-model.js';
+import { isProviderName, type ProviderName } from '../api/provider-names.js';
+import { apiKeyFromEnvironment, providerCatalog, resolveProviderConnection, ProviderConfigError } from './catalog.js';
+import { createLanguageModel, type ProviderLanguageModel } from './language-model.js';
 import type { Store } from '../store/store.js';
 
 const CURRENT_KEY = 'current_provider';

@@ -7,8 +7,8 @@ import type { SessionListOptions, SessionPage } from '../store/store.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import { decodeSessionCursor } from '../store/cursor.js';
 import { resolveWorkingDirectory } from './working-directory.js';
-import type { EventHub } from './event-hub.js';
-import type { ReplyManager } from './reply-manager.js';
+import type { EventHub } from '../agent/event-hub.js';
+import type { ReplyManager } from '../agent/reply-manager.js';
 
 /** Session bookkeeping: what the routes call, so that replies and events can hook in here. */
 export class SessionService {

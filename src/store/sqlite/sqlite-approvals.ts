@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Approval } from '../api/approvals.js';
-import type { ApprovalDecision } from '../api/events.js';
+import type { Approval } from '../../api/approvals.js';
+import type { ApprovalDecision } from '../../api/events.js';
 
 type ApprovalRow = Omit<Approval, 'arguments'> & { arguments: string };
 const COLUMNS = 'id, session_id, message_id, tool_call_id, tool, arguments, reason, status, decision, message, created_at, resolved_at';
