@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Approval } from '../api/approvals.js';
-import { ApiError, notFound } from '../api/errors.js';
+import { Conflict, NotFound } from '../api/errors.js';
 import type { ApprovalDecision } from '../api/events.js';
 import type { ToolCallPart } from '../api/messages.js';
 import type { Store } from '../store/store.js';
@@ -89,12 +89,12 @@ export class ApprovalBroker {
     return this.store.listApprovals(sessionId, 'pending').some((approval) => this.waiters.has(approval.id));
   }
 
-  /** 404 for an unknown id, 409 for one already answered or cancelled; never a silent 200. */
+  /** NotFound for an unknown id, Conflict for one already answered or cancelled; never a silent success. */
   answer(sessionId: string, approvalId: string, answer: ApprovalAnswer, writerPublish: (approval: Approval) => void): Approval {
     const existing = this.store.getApproval(sessionId, approvalId);
-    if (!existing) throw notFound('approval', approvalId);
+    if (!existing) throw NotFound.of('approval', approvalId);
     if (!this.store.resolveApproval(sessionId, approvalId, answer.decision, answer.message)) {
-      throw new ApiError(409, 'approval_already_resolved', `The approval ${approvalId} was already ${existing.status === 'cancelled' ? 'cancelled' : 'answered'}.`);
+      throw new Conflict('approval_already_resolved', `The approval ${approvalId} was already ${existing.status === 'cancelled' ? 'cancelled' : 'answered'}.`);
     }
     if (answer.decision === 'always_allow' || answer.decision === 'always_deny') this.store.permissions.set(existing.tool, answer.decision);
     const resolved = this.store.getApproval(sessionId, approvalId)!;

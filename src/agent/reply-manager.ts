@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ApiError, notFound } from '../api/errors.js';
+import { Conflict, DomainError, NotFound, SessionBusy, ShuttingDown } from '../api/errors.js';
 import type { Message, SendMessageRequest } from '../api/messages.js';
 import type { Approval } from '../api/approvals.js';
 import type { ApprovalDecision } from '../api/events.js';
@@ -68,7 +68,7 @@ export class ReplyManager {
 
   async start(sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<ReplyHandle> {
     const session = this.store.getSession(sessionId);
-    if (!session) throw notFound('session', sessionId);
+    if (!session) throw NotFound.of('session', sessionId);
     const clientId = request.id ?? idempotencyKey ?? null;
     for (;;) {
       // Checked again after each wait: a queued repeat of a message must not insert it twice.
@@ -79,7 +79,7 @@ export class ReplyManager {
       const current = this.running.get(sessionId);
       if (!current) break;
       if (!request.queue) {
-        throw new ApiError(409, 'session_busy', 'A reply is already running in this session: wait for it, cancel it, or send with "queue": true.');
+        throw new SessionBusy();
       }
       await (current === 'starting' ? this.starting.get(sessionId) : current.done);
     }
@@ -92,7 +92,7 @@ export class ReplyManager {
       await this.providers.resolve();
       this.refuseWhileStopping();
       // Deleted while the provider was being prepared.
-      if (!this.store.getSession(sessionId)) throw notFound('session', sessionId);
+      if (!this.store.getSession(sessionId)) throw NotFound.of('session', sessionId);
     } catch (error) {
       this.running.delete(sessionId);
       throw error;
@@ -246,13 +246,13 @@ export class ReplyManager {
       return writer.finish('error', { error: message, code });
     }
     if (error instanceof MaxTurnsReached) return writer.finish('error', { error: error.message, code: 'max_turns_reached' });
-    if (error instanceof ApiError) return writer.finish('error', { error: error.message, code: error.code });
+    if (error instanceof DomainError) return writer.finish('error', error.toBody());
     this.logger.error({ err: error, session_id: writer.sessionId }, 'reply failed');
     return writer.finish('error', { error: 'The reply failed on an unexpected error; it is logged.', code: 'internal_error' });
   }
 
   private refuseWhileStopping(): void {
-    if (this.stopping) throw new ApiError(503, 'shutting_down', 'The server is shutting down; send the message again once it is back.');
+    if (this.stopping) throw new ShuttingDown();
   }
 
   private findRepeated(sessionId: string, clientId: string): ReplyHandle | null {
@@ -261,7 +261,7 @@ export class ReplyManager {
     const running = this.get(sessionId);
     if (running && running.userMessage.id === userMessage.id) return running;
     const reply = this.store.findReply(sessionId, userMessage.id);
-    if (!reply) throw new ApiError(409, 'duplicate_message', `A message with id ${JSON.stringify(clientId)} was already sent and has no reply.`);
+    if (!reply) throw new Conflict('duplicate_message', `A message with id ${JSON.stringify(clientId)} was already sent and has no reply.`);
     return { userMessage, message: reply, done: Promise.resolve(reply), startSeq: -1 };
   }
 

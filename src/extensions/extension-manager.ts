@@ -3,7 +3,7 @@
 // `<extension>__<tool>`. An extension that cannot start is left out of the reply, not fatal to it.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ApiError, notFound } from '../api/errors.js';
+import { Conflict, InvalidConfig, NotFound } from '../api/errors.js';
 import type { AddExtensionRequest, Extension, UpdateExtensionRequest } from '../api/extensions.js';
 import type { ExtensionRecord, Store } from '../store/store.js';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
@@ -103,7 +103,7 @@ export class ExtensionManager {
 
   async add(request: AddExtensionRequest): Promise<Extension> {
     const type = inferExtensionType(request.name, request.config, request.type);
-    if (this.find(request.name)) throw new ApiError(409, 'extension_exists', `An extension named "${request.name}" already exists: change it with PATCH /api/extensions/${request.name}.`);
+    if (this.find(request.name)) throw new Conflict('extension_exists', `An extension named "${request.name}" already exists: change it with PATCH /api/extensions/${request.name}.`);
     const record: ExtensionRecord = {
       id: randomUUID(),
       name: request.name,
@@ -223,7 +223,7 @@ export class ExtensionManager {
       entry.source = createValidatedSource(entry.record, this.environment);
     } catch (error) {
       // A row saved by another version, or edited by hand: shown as failed, with the reason.
-      entry.configError = error instanceof ApiError ? error.message : messageOf(error);
+      entry.configError = error instanceof InvalidConfig ? error.message : messageOf(error);
     }
     return entry.source;
   }
@@ -250,7 +250,7 @@ export class ExtensionManager {
 
   private require(idOrName: string): ExtensionEntry {
     const entry = this.find(idOrName);
-    if (!entry) throw notFound('extension', idOrName);
+    if (!entry) throw NotFound.of('extension', idOrName);
     return entry;
   }
 
@@ -268,12 +268,12 @@ function isInProcess(entry: ExtensionEntry): boolean {
   return entry.record.type === 'builtin';
 }
 
-/** Checks the config (nothing is started): a bad one is a 400 that names the field. */
+/** Checks the config (nothing is started): a bad one is InvalidConfig, naming the field. */
 function createValidatedSource(record: ExtensionRecord, environment: ChildEnvironment): ToolSource {
   try {
     return createToolSource(record, environment);
   } catch (error) {
-    if (error instanceof ExtensionConfigError) throw new ApiError(400, error.code, oneLineConfigError(error.message));
+    if (error instanceof ExtensionConfigError) throw new InvalidConfig(error.code, oneLineConfigError(error.message));
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { InvalidConfig, NoProvider, NotFound } from '../api/errors.js';
 import { maskUrlSecrets } from '../api/secret-mask.js';
 import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
 import { isProviderName, type ProviderName } from '../api/provider-names.js';
@@ -64,7 +64,7 @@ export class ProviderRegistry {
     try {
       resolveProviderConnection(request.name, { apiKey, baseUrl }, this.env);
     } catch (error) {
-      if (error instanceof ProviderConfigError) throw new ApiError(400, 'invalid_provider', error.message);
+      if (error instanceof ProviderConfigError) throw new InvalidConfig('invalid_provider', error.message);
       throw error;
     }
     this.store.providers.save({
@@ -80,8 +80,8 @@ export class ProviderRegistry {
   }
 
   delete(name: string): void {
-    if (!isProviderName(name)) throw new ApiError(404, 'not_found', `No provider named ${JSON.stringify(name)}.`);
-    if (!this.store.providers.delete(name)) throw new ApiError(404, 'not_found', `The provider ${name} is not configured.`);
+    if (!isProviderName(name)) throw new NotFound(`No provider named ${JSON.stringify(name)}.`);
+    if (!this.store.providers.delete(name)) throw new NotFound(`The provider ${name} is not configured.`);
     if (this.store.getValue(CURRENT_KEY) === name) this.store.setValue(CURRENT_KEY, null);
     this.cached = null;
   }
@@ -102,15 +102,11 @@ export class ProviderRegistry {
     return null;
   }
 
-  /** The model to answer with, built once per configuration; 400 `no_provider` when there is none. */
+  /** The model to answer with, built once per configuration; NoProvider when there is none. */
   async resolve(): Promise<ResolvedModel> {
     const current = this.current();
     if (!current) {
-      throw new ApiError(
-        400,
-        'no_provider',
-        'No provider is configured: POST /api/providers with {"name":"anthropic","api_key":"...","model":"claude-sonnet-4-5"} (or set GOOSE_PROVIDER, GOOSE_MODEL and the key variable).',
-      );
+      throw new NoProvider();
     }
     const stored = this.store.providers.get(current.name);
     const apiKey = stored?.api_key ?? undefined;
@@ -124,7 +120,7 @@ export class ProviderRegistry {
       this.cached = { signature, resolved };
       return resolved;
     } catch (error) {
-      if (error instanceof ProviderConfigError) throw new ApiError(400, 'no_provider', error.message);
+      if (error instanceof ProviderConfigError) throw new NoProvider(error.message);
       throw error;
     }
   }

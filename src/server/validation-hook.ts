@@ -1,5 +1,5 @@
 import type { ZodError } from 'zod';
-import { ApiError } from '../api/errors.js';
+import { HttpError } from './http-error.js';
 
 const TARGET_NAMES: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
 
@@ -15,5 +15,5 @@ export function validationHook(result: { success: boolean; target: string; error
     }
     return `${path || where}: ${issue.message}`;
   });
-  throw new ApiError(400, 'invalid_request', `Invalid request ${where}: ${problems.join('; ')}.`);
+  throw new HttpError(400, 'invalid_request', `Invalid request ${where}: ${problems.join('; ')}.`);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, notFound } from '../api/errors.js';
+import { InvalidInput, NotFound } from '../api/errors.js';
 import type { CreateSessionRequest, ImportSessionRequest, Session, SessionExport, SessionSummary, UpdateSessionRequest } from '../api/sessions.js';
 import type { Message } from '../api/messages.js';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
@@ -32,14 +32,14 @@ export class SessionService {
 
   list(options: SessionListOptions): SessionPage {
     if (options.cursor !== undefined && decodeSessionCursor(options.cursor) === null) {
-      throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
+      throw new InvalidInput('invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
     return this.store.listSessions(options);
   }
 
   get(id: string): SessionSummary {
     const session = this.store.getSession(id);
-    if (!session) throw notFound('session', id);
+    if (!session) throw NotFound.of('session', id);
     return session;
   }
 
@@ -102,7 +102,7 @@ export class SessionService {
   async delete(id: string): Promise<void> {
     this.get(id);
     await this.replies.forget(id);
-    if (!this.store.deleteSession(id)) throw notFound('session', id);
+    if (!this.store.deleteSession(id)) throw NotFound.of('session', id);
     const channel = this.hub.drop(id);
     for (const subscriber of channel?.subscribers ?? []) subscriber.end?.('session_deleted');
   }

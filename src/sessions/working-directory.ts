@@ -1,19 +1,19 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ApiError } from '../api/errors.js';
+import { InvalidInput } from '../api/errors.js';
 
-/** An existing directory, as a real absolute path (symlinks resolved), or a 400 saying why not. */
+/** An existing directory, as a real absolute path (symlinks resolved), or InvalidInput saying why not. */
 export function resolveWorkingDirectory(requested: string | undefined): string {
   const path = requested === undefined ? process.cwd() : isAbsolute(requested) ? requested : resolve(process.cwd(), requested);
-  if (path.includes('\0')) throw new ApiError(400, 'invalid_working_directory', 'working_directory must not contain NUL characters.');
+  if (path.includes('\0')) throw new InvalidInput('invalid_working_directory', 'working_directory must not contain NUL characters.');
   let real: string;
   try {
     real = realpathSync(path);
   } catch {
-    throw new ApiError(400, 'invalid_working_directory', `working_directory ${JSON.stringify(path)} does not exist.`);
+    throw new InvalidInput('invalid_working_directory', `working_directory ${JSON.stringify(path)} does not exist.`);
   }
   if (!statSync(real).isDirectory()) {
-    throw new ApiError(400, 'invalid_working_directory', `working_directory ${JSON.stringify(path)} is not a directory.`);
+    throw new InvalidInput('invalid_working_directory', `working_directory ${JSON.stringify(path)} is not a directory.`);
   }
   return real;
 }

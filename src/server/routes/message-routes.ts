@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Message, MessageListQuery } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
-import { ApiError } from '../../api/errors.js';
+import { InvalidInput } from '../../api/errors.js';
 import { decodeMessageCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
@@ -24,7 +24,7 @@ export function messageRoutes(app: App, { sessions, store }: AppContext): void {
     const query = c.req.valid('query');
     sessions.get(id);
     if (query.cursor !== undefined && decodeMessageCursor(query.cursor) === null) {
-      throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
+      throw new InvalidInput('invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
     // The bytes of c.json(page.items), written from the stored text.
     const page = store.listStoredMessages(id, query);

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ApiError } from '../../api/errors.js';
+import { NotFound } from '../../api/errors.js';
 import { Permission, PermissionListQuery, PermissionToolParam } from '../../api/permissions.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent } from './route-helpers.js';
@@ -33,7 +33,7 @@ export function permissionRoutes(app: App, { store }: AppContext): void {
 
   app.openapi(forgetPermission, (c) => {
     const { tool } = c.req.valid('param');
-    if (!store.permissions.clear(tool)) throw new ApiError(404, 'not_found', `Nothing is remembered for the tool ${JSON.stringify(tool)}.`);
+    if (!store.permissions.clear(tool)) throw new NotFound(`Nothing is remembered for the tool ${JSON.stringify(tool)}.`);
     return c.body(null, 204);
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ConfigureProviderRequest, CurrentProvider, ProviderNameParam, ProviderSummary } from '../../api/providers.js';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
 
@@ -44,7 +44,7 @@ export function providerRoutes(app: App, { providers }: AppContext): void {
   app.openapi(configureProvider, (c) => c.json(providers.configure(c.req.valid('json')), 200));
   app.openapi(currentProvider, (c) => {
     const current = providers.current();
-    if (!current) throw new ApiError(404, 'no_provider', 'No provider is configured yet: POST /api/providers to choose one.');
+    if (!current) throw new HttpError(404, 'no_provider', 'No provider is configured yet: POST /api/providers to choose one.');
     return c.json(current, 200);
   });
   app.openapi(deleteProvider, (c) => {

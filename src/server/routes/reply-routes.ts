@@ -3,7 +3,8 @@ import { orNull } from '../../api/nullable.js';
 import { Message, SendMessageRequest } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
 import { SessionEvent } from '../../api/events.js';
-import { ApiError, ErrorBody } from '../../api/errors.js';
+import { ErrorBody } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { ReplyHandle } from '../../agent/reply-manager.js';
 import type { App, AppContext } from '../app-context.js';
 import { sseResponse } from '../sse.js';
@@ -60,7 +61,7 @@ export function replyRoutes(app: App, { replies, sessions, hub, followerQueueByt
     const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     const message = await reply.done;
     if (message.status === 'error' && message.error) {
-      throw new ApiError(502, message.error.code, message.error.error);
+      throw new HttpError(502, message.error.code, message.error.error);
     }
     return c.json(message, 200);
   });

@@ -1,6 +1,5 @@
 import { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ApiError } from '../../api/errors.js';
 import type { SessionEvent } from '../../api/events.js';
 import type { Message } from '../../api/messages.js';
 import { WebSocketCloseCode, type ClientFrame } from '../../api/websocket.js';
@@ -11,6 +10,7 @@ import type { Store } from '../../store/store.js';
 import type { WebSocketOptions } from '../../config/server-options.js';
 import type { SecurityPolicy } from '../middleware/security-policy.js';
 import { FollowerQueueBound } from '../follower-queue-bound.js';
+import { renderError } from '../error-status.js';
 import { readClientFrame, type FrameReading } from './read-client-frame.js';
 
 /** What one socket reads of the WebSocket options (the queue bound: see FollowerQueueBound). */
@@ -195,12 +195,9 @@ export class SessionSocket implements Subscriber {
   }
 
   private sendFailure(error: unknown): void {
-    if (error instanceof ApiError) {
-      this.sendError(error.code, error.message);
-      return;
-    }
-    this.deps.logger.error({ err: error, session_id: this.sessionId }, 'websocket frame failed');
-    this.sendError('internal_error', 'The frame failed on an unexpected error; it is logged.');
+    const { body, unexpected } = renderError(error);
+    if (unexpected) this.deps.logger.error({ err: error, session_id: this.sessionId }, 'websocket frame failed');
+    this.sendError(body.code, body.error);
   }
 
   private sendReplyEnd(message: Message): void {
