@@ -11,7 +11,7 @@ import type { ToolCatalog } from './agent-tools.js';
 import type { ModelSettings } from '../config/server-options.js';
 import { runAgentLoop, MaxTurnsReached } from './agent-loop.js';
 import { ApprovalBroker } from './approval-broker.js';
-import type { EventHub } from './event-hub.js';
+import type { EventLog } from '../events/event-log.js';
 import { ProviderFailure } from './model-step.js';
 import type { ProviderRegistry } from '../providers/provider-settings.js';
 import { ReplyWriter } from './reply-writer.js';
@@ -24,8 +24,8 @@ export interface ReplyHandle {
   message: Message;
   /** Settles with the final message (never rejects). */
   done: Promise<Message>;
-  /** The seq just before the reply's first event: follow from here to see all of it. */
-  startSeq: number;
+  /** The seq just before the reply's first event: follow from here to see all of it; null when it had already ended. */
+  afterSeq: number | null;
 }
 
 interface RunningReply extends ReplyHandle {
@@ -51,7 +51,7 @@ export class ReplyManager {
 
   constructor(
     private readonly store: Store,
-    private readonly hub: EventHub,
+    private readonly events: EventLog,
     private readonly providers: ProviderRegistry,
     private readonly catalog: ToolCatalog,
     private readonly settings: RuntimeSettings,
@@ -93,29 +93,28 @@ export class ReplyManager {
       this.refuseWhileStopping();
       // Deleted while the provider was being prepared.
       if (!this.store.getSession(sessionId)) throw NotFound.of('session', sessionId);
+      const now = new Date().toISOString();
+      const userMessage: Message = {
+        id: randomUUID(), session_id: sessionId, role: 'user', content: request.content, parts: [{ type: 'text', text: request.content }],
+        status: 'complete', created_at: now, usage: null, error: null, reply_to: null,
+      };
+      this.store.addMessage({ ...userMessage, client_id: clientId });
+      const userEvent = await this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage });
+      const message: Message = {
+        id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
+        created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
+      };
+      this.store.addMessage({ ...message, client_id: null });
+      await this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } });
+      return this.launch(session, message, userMessage, userEvent.seq - 1);
     } catch (error) {
       this.running.delete(sessionId);
       throw error;
     } finally {
+      // Queued messages (and repeats of this one) look again once the reply runs.
       this.starting.delete(sessionId);
       started();
     }
-    const channel = this.hub.channel(sessionId);
-    const startSeq = channel.headSeq;
-    const now = new Date().toISOString();
-    const userMessage: Message = {
-      id: randomUUID(), session_id: sessionId, role: 'user', content: request.content, parts: [{ type: 'text', text: request.content }],
-      status: 'complete', created_at: now, usage: null, error: null, reply_to: null,
-    };
-    this.store.addMessage({ ...userMessage, client_id: clientId });
-    channel.publish({ type: 'user_message', message_id: userMessage.id, message: userMessage });
-    const message: Message = {
-      id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
-      created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
-    };
-    this.store.addMessage({ ...message, client_id: null });
-    channel.publish({ type: 'message_start', message_id: message.id, message: { ...message } });
-    return this.launch(session, message, userMessage, startSeq);
   }
 
   listApprovals(sessionId: string, status?: Approval['status']): Approval[] {
@@ -124,7 +123,7 @@ export class ReplyManager {
 
   answerApproval(sessionId: string, approvalId: string, decision: ApprovalDecision, message: string | null): Approval {
     return this.approvals.answer(sessionId, approvalId, { decision, message }, (approval) =>
-      this.hub.publish(sessionId, { type: 'approval_resolved', message_id: approval.message_id, id: approval.id, decision }),
+      void this.events.publish(sessionId, { type: 'approval_resolved', message_id: approval.message_id, id: approval.id, decision }),
     );
   }
 
@@ -150,7 +149,7 @@ export class ReplyManager {
    * After a restart: replies that waited for an approval wait again (the approval is in the store);
    * any other reply that was running is marked interrupted, never left "running".
    */
-  recover(): void {
+  async recover(): Promise<void> {
     for (const session of this.store.listBusySessions()) {
       const messages = this.store.listMessages(session.id, {}).items;
       const index = messages.findLastIndex((m) => m.role === 'assistant' && m.status === 'running');
@@ -158,11 +157,11 @@ export class ReplyManager {
       const waiting = message && this.store.listApprovals(session.id, 'pending').some((a) => a.message_id === message.id);
       if (message && waiting) {
         const userMessage = messages.slice(0, index).findLast((m) => m.role === 'user')!;
-        this.launch(session, message, userMessage, this.hub.channel(session.id).headSeq, messages.slice(0, index));
+        this.launch(session, message, userMessage, (await this.events.unnumbered(session.id, { type: 'resync', reason: 'recovered' })).event.seq, messages.slice(0, index));
         continue;
       }
       for (const stale of messages.filter((m) => m.status === 'running')) {
-        const writer = new ReplyWriter(stale, this.store, this.hub, this.options.flushIntervalMs);
+        const writer = new ReplyWriter(stale, this.store, this.events, this.options.flushIntervalMs);
         this.store.cancelApprovals(session.id, stale.id);
         // A tool call cut off by the crash must not show as running forever.
         settleUnfinishedToolCalls(writer, 'shutdown');
@@ -193,9 +192,9 @@ export class ReplyManager {
     await all;
   }
 
-  private launch(session: SessionSummary, message: Message, userMessage: Message, startSeq: number, history?: Message[]): RunningReply {
+  private launch(session: SessionSummary, message: Message, userMessage: Message, afterSeq: number, history?: Message[]): RunningReply {
     const controller = new AbortController();
-    const writer = new ReplyWriter(message, this.store, this.hub, this.options.flushIntervalMs);
+    const writer = new ReplyWriter(message, this.store, this.events, this.options.flushIntervalMs);
     const settings = this.settings.get();
     const job = {
       writer,
@@ -207,7 +206,7 @@ export class ReplyManager {
       signal: controller.signal,
       resolveModel: () => this.providers.resolve(),
     };
-    const reply: RunningReply = { userMessage, message, startSeq, controller, writer, done: Promise.resolve(message) };
+    const reply: RunningReply = { userMessage, message, afterSeq, controller, writer, done: Promise.resolve(message) };
     this.running.set(session.id, reply);
     this.setStatus(session.id, 'running');
     reply.done = runAgentLoop(job, { store: this.store, approvals: this.approvals, catalog: this.catalog, model: this.options.model })
@@ -262,7 +261,7 @@ export class ReplyManager {
     if (running && running.userMessage.id === userMessage.id) return running;
     const reply = this.store.findReply(sessionId, userMessage.id);
     if (!reply) throw new Conflict('duplicate_message', `A message with id ${JSON.stringify(clientId)} was already sent and has no reply.`);
-    return { userMessage, message: reply, done: Promise.resolve(reply), startSeq: -1 };
+    return { userMessage, message: reply, done: Promise.resolve(reply), afterSeq: null };
   }
 
   private refreshStatus(sessionId: string): void {
@@ -274,6 +273,6 @@ export class ReplyManager {
     const current = this.store.getSession(sessionId);
     if (!current || current.status === status) return;
     const session = this.store.updateSession(sessionId, { status });
-    if (session) this.hub.publish(sessionId, { type: 'session_updated', session });
+    if (session) void this.events.publish(sessionId, { type: 'session_updated', session });
   }
 }

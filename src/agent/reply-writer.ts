@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Message, ToolCallPart, ToolResultBody, Usage } from '../api/messages.js';
 import type { EventPayload } from '../api/events.js';
 import type { Store } from '../store/store.js';
-import type { EventHub } from './event-hub.js';
+import type { EventLog } from '../events/event-log.js';
 import type { StepToolCall } from './model-step.js';
+import { replyEnd } from '../events/reply-end.js';
 
 /**
  * The assistant message being written, and the one place that turns its changes into events and
@@ -27,7 +28,7 @@ export class ReplyWriter {
   constructor(
     readonly message: Message,
     private readonly store: Store,
-    private readonly hub: EventHub,
+    private readonly events: EventLog,
     private readonly flushIntervalMs = 100,
   ) {}
 
@@ -38,7 +39,7 @@ export class ReplyWriter {
   /** Publishes an event of this reply; text still waiting to be relayed goes out before it. */
   publish(payload: EventPayload): void {
     this.relayText();
-    if (!this.detached) this.hub.publish(this.sessionId, payload);
+    if (!this.detached) void this.events.publish(this.sessionId, payload);
   }
 
   /** From now on nothing is written or published: the store keeps the message as it was last saved. */
@@ -107,8 +108,7 @@ export class ReplyWriter {
     this.message.error = error;
     this.save();
     if (this.message.usage) this.store.addUsage(this.sessionId, this.message.usage);
-    if (error) this.publish({ type: 'error', message_id: this.message.id, ...error });
-    else this.publish({ type: 'message_complete', message_id: this.message.id, message: this.message });
+    this.publish(replyEnd(this.message));
     return this.message;
   }
 
@@ -121,7 +121,7 @@ export class ReplyWriter {
     if (this.unsentText === '') return;
     const delta = this.unsentText;
     this.unsentText = '';
-    if (!this.detached) this.hub.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
+    if (!this.detached) void this.events.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
   }
 
   /** Writes the message now (durable changes, and the end of the reply). */

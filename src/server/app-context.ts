@@ -5,7 +5,7 @@ import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { EventHub } from '../agent/event-hub.js';
+import type { EventLog } from '../events/event-log.js';
 import type { ReplyManager } from '../agent/reply-manager.js';
 import type { ProviderRegistry } from '../providers/provider-settings.js';
 import type { SocketRegistry } from './websocket/socket-registry.js';
@@ -16,7 +16,7 @@ export interface AppContext {
   version: string;
   store: TieredStore;
   sessions: SessionService;
-  hub: EventHub;
+  events: EventLog;
   replies: ReplyManager;
   providers: ProviderRegistry;
   extensions: ExtensionManager;

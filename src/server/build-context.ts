@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import { SessionService } from '../sessions/session-service.js';
-import { EventHub } from '../agent/event-hub.js';
+import { EventLog } from '../events/event-log.js';
+import { StoreBackbone } from '../events/event-backbone.js';
 import { ProviderRegistry } from '../providers/provider-settings.js';
 import { ReplyManager } from '../agent/reply-manager.js';
 import type { ToolCatalog } from '../agent/agent-tools.js';
@@ -33,13 +34,13 @@ export interface ContextParts {
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
-  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
+  const events = new EventLog({ backbone: new StoreBackbone(parts.store), replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
   const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
   // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
   const extensions = new ExtensionManager(parts.store, parts.logger, (explicit) => childEnvironment(parts.settings.get().env_passthrough, explicit));
   const catalog: ToolCatalog = extensions;
-  const replies = new ReplyManager(parts.store, hub, providers, catalog, parts.settings, parts.logger, {
+  const replies = new ReplyManager(parts.store, events, providers, catalog, parts.settings, parts.logger, {
     model: { ...defaultModelSettings, ...parts.model },
     flushIntervalMs: 100,
   });
@@ -50,13 +51,13 @@ export function buildContext(parts: ContextParts): AppContext {
     policy: parts.policy,
     bodyLimitBytes: parts.bodyLimitBytes,
     version: VERSION,
-    hub,
+    events,
     providers,
     extensions,
     replies,
     followerQueueBytes,
     // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.
     sockets: new SocketRegistry({ maxBufferedBytes: followerQueueBytes, ...parts.websocket }),
-    sessions: new SessionService(parts.store, parts.settings, hub, replies),
+    sessions: new SessionService(parts.store, parts.settings, events, replies),
   };
 }

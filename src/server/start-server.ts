@@ -71,7 +71,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
   });
-  context.replies.recover();
+  await context.replies.recover();
   const app = createApp(context);
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -108,7 +108,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     await context.extensions.closeAll();
     server.closeAllConnections();
     await stopped;
-    context.hub.close();
+    context.events.close();
     store.close();
     logger.info('stopped');
     logger.flush();

@@ -7,7 +7,7 @@ import type { SessionListOptions, SessionPage } from '../store/store.js';
 import type { TieredStore } from '../store/tiered-store.js';
 import { decodeSessionCursor } from '../store/cursor.js';
 import { resolveWorkingDirectory } from './working-directory.js';
-import type { EventHub } from '../agent/event-hub.js';
+import type { EventLog } from '../events/event-log.js';
 import type { ReplyManager } from '../agent/reply-manager.js';
 
 /** Session bookkeeping: what the routes call, so that replies and events can hook in here. */
@@ -15,7 +15,7 @@ export class SessionService {
   constructor(
     private readonly store: TieredStore,
     private readonly settings: RuntimeSettings,
-    private readonly hub: EventHub,
+    private readonly events: EventLog,
     private readonly replies: ReplyManager,
   ) {}
 
@@ -48,7 +48,7 @@ export class SessionService {
     return { ...session, messages: this.store.listMessages(id, {}).items };
   }
 
-  update(id: string, request: UpdateSessionRequest): SessionSummary {
+  async update(id: string, request: UpdateSessionRequest): Promise<SessionSummary> {
     this.get(id);
     const changes = {
       name: request.name?.trim() || undefined,
@@ -56,7 +56,7 @@ export class SessionService {
       execution_mode: request.execution_mode,
     };
     const session = this.store.updateSession(id, changes)!;
-    this.hub.publish(id, { type: 'session_updated', session });
+    await this.events.publish(id, { type: 'session_updated', session });
     return session;
   }
 
@@ -103,7 +103,6 @@ export class SessionService {
     this.get(id);
     await this.replies.forget(id);
     if (!this.store.deleteSession(id)) throw NotFound.of('session', id);
-    const channel = this.hub.drop(id);
-    for (const subscriber of channel?.subscribers ?? []) subscriber.end?.('session_deleted');
+    this.events.drop(id);
   }
 }

@@ -24,7 +24,7 @@ const followSession = createRoute({
   },
 });
 
-export function eventRoutes(app: App, { sessions, hub, followerQueueBytes }: AppContext): void {
+export function eventRoutes(app: App, { sessions, events, followerQueueBytes }: AppContext): void {
   app.openapi(followSession, (c) => {
     const { id } = c.req.valid('param');
     sessions.get(id);
@@ -34,7 +34,6 @@ export function eventRoutes(app: App, { sessions, hub, followerQueueBytes }: App
       if (!/^\d+$/.test(lastEventId)) throw new HttpError(400, 'invalid_last_event_id', 'Last-Event-ID must be a seq number this server sent.');
       after = Number(lastEventId);
     }
-    const channel = hub.channel(id);
-    return sseResponse(c, (sink) => channel.subscribe({ deliver: (published) => sink.send(published), end: () => sink.close() }, after), { maxQueuedBytes: followerQueueBytes });
+    return sseResponse(c, (follower) => events.follow(id, follower, after), { maxQueuedBytes: followerQueueBytes });
   });
 }

@@ -120,7 +120,7 @@ export function sessionRoutes(app: App, { sessions, store }: AppContext): void {
     return jsonBytesResponse(c, out) as unknown as ReturnType<typeof c.json<Session, 200>>;
   });
 
-  app.openapi(updateSession, (c) => c.json(sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
+  app.openapi(updateSession, async (c) => c.json(await sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
 
   app.openapi(deleteSession, async (c) => {
     await sessions.delete(c.req.valid('param').id);

@@ -1,11 +1,11 @@
 import { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import type { SessionEvent } from '../../api/events.js';
-import type { Message } from '../../api/messages.js';
+import type { EventPayload } from '../../api/events.js';
 import { WebSocketCloseCode, type ClientFrame } from '../../api/websocket.js';
-import type { EventHub } from '../../agent/event-hub.js';
 import type { ReplyManager } from '../../agent/reply-manager.js';
-import type { PublishedEvent, Subscriber } from '../../agent/session-channel.js';
+import type { EventLog } from '../../events/event-log.js';
+import type { Follower, PublishedEvent } from '../../events/follower.js';
+import { replyEnd } from '../../events/reply-end.js';
 import type { Store } from '../../store/store.js';
 import type { WebSocketOptions } from '../../config/server-options.js';
 import type { SecurityPolicy } from '../middleware/security-policy.js';
@@ -17,7 +17,7 @@ import { readClientFrame, type FrameReading } from './read-client-frame.js';
 export type WebSocketLimits = Omit<WebSocketOptions, 'heartbeatMs'>;
 
 export interface SessionSocketDeps {
-  hub: EventHub;
+  events: EventLog;
   replies: ReplyManager;
   store: Pick<Store, 'getSession'>;
   policy: () => SecurityPolicy;
@@ -25,20 +25,31 @@ export interface SessionSocketDeps {
   limits: WebSocketLimits;
 }
 
+// Every follower of a live event is handed the same object, one after another: its bytes are made
+// by the first and reused by the rest (and their queues).
+let lastPublished: PublishedEvent | null = null;
+let lastFrame = Buffer.alloc(0);
+
+function wsFrame(published: PublishedEvent): Buffer {
+  if (published !== lastPublished) {
+    lastFrame = Buffer.from(published.json);
+    lastPublished = published;
+  }
+  return lastFrame;
+}
+
 /**
  * One WebSocket client of a session: it follows the session's events (live, or from a seq), and
  * its frames start replies, cancel them and answer approvals. Frames it gets wrong are answered
  * with an `error` event for this client only; the connection stays open.
  */
-export class SessionSocket implements Subscriber {
+export class SessionSocket implements Follower {
   private unsubscribe: (() => void) | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private terminateTimer: NodeJS.Timeout | null = null;
   private terminateAt = 0;
   private closing = false;
   private readonly queueBound: FollowerQueueBound;
-  /** Bytes of the replay being sent (while a subscription starts), else null. */
-  private replayedBytes: number | null = null;
   /** Cleared by each heartbeat ping, set again by the peer's pong. */
   private alive = true;
   readonly closed: Promise<void>;
@@ -78,13 +89,23 @@ export class SessionSocket implements Subscriber {
     this.handle(reading.frame);
   }
 
+  /** What the client missed goes out whole, unchecked (see FollowerQueueBound.admitReplay). */
+  replay(events: readonly PublishedEvent[]): void {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    let bytes = 0;
+    for (const published of events) {
+      const frame = wsFrame(published);
+      bytes += frame.length;
+      this.ws.send(frame, { binary: false });
+    }
+    this.queueBound.admitReplay(bytes);
+  }
+
   deliver(published: PublishedEvent): void {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
-    // The UTF-8 bytes are made once per event and shared by every WebSocket client (and their queues).
-    const frame = (published.wsFrame ??= Buffer.from(published.json));
+    const frame = wsFrame(published);
     // A client that does not read must not make the server hold an ever-growing queue for it.
-    if (this.replayedBytes !== null) this.replayedBytes += frame.length;
-    else if (!this.queueBound.admits(this.ws.bufferedAmount, frame.length)) {
+    if (!this.queueBound.admits(this.ws.bufferedAmount, frame.length)) {
       this.close(WebSocketCloseCode.slowConsumer, 'slow_consumer: too many unread events; reconnect and send {"type":"resume","after":<last seq>}');
       return;
     }
@@ -156,7 +177,7 @@ export class SessionSocket implements Subscriber {
         replies.start(this.sessionId, request).then(
           (reply) => {
             // A repeated message id whose reply already ended: its end is all there is to send.
-            if (reply.startSeq < 0) this.sendReplyEnd(reply.message);
+            if (reply.afterSeq === null) this.sendOwn(replyEnd(reply.message));
           },
           (error: unknown) => this.sendFailure(error),
         );
@@ -185,13 +206,7 @@ export class SessionSocket implements Subscriber {
       return;
     }
     this.unsubscribe?.();
-    this.replayedBytes = 0;
-    try {
-      this.unsubscribe = this.deps.hub.channel(this.sessionId).subscribe(this, after);
-      this.queueBound.admitReplay(this.replayedBytes);
-    } finally {
-      this.replayedBytes = null;
-    }
+    this.unsubscribe = this.deps.events.follow(this.sessionId, this, after);
   }
 
   private sendFailure(error: unknown): void {
@@ -200,24 +215,15 @@ export class SessionSocket implements Subscriber {
     this.sendError(body.code, body.error);
   }
 
-  private sendReplyEnd(message: Message): void {
-    const envelope = { seq: this.deps.hub.channel(this.sessionId).headSeq, session_id: this.sessionId, message_id: message.id, created_at: new Date().toISOString() };
-    const event: SessionEvent = message.status === 'error' && message.error
-      ? { ...envelope, type: 'error', ...message.error }
-      : { ...envelope, type: 'message_complete', message };
-    this.sendOwn(event);
-  }
-
-  /**
-   * An error for this client only: not stored, not numbered anew. It carries the current head seq,
-   * like `resync`: every event up to it was queued to this client before it.
-   */
+  /** An error for this client only (see EventLog.unnumbered): every event before it was queued to this client first. */
   private sendError(code: string, error: string): void {
-    this.sendOwn({ type: 'error', seq: this.deps.hub.channel(this.sessionId).headSeq, session_id: this.sessionId, created_at: new Date().toISOString(), error, code });
+    this.sendOwn({ type: 'error', error, code });
   }
 
-  private sendOwn(event: SessionEvent): void {
-    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(JSON.stringify(event));
+  private sendOwn(payload: EventPayload): void {
+    void this.deps.events.unnumbered(this.sessionId, payload).then((own) => {
+      if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+      this.ws.send(own.json);
+    });
   }
 }
