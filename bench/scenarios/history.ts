@@ -38,7 +38,7 @@ export const history: Scenario = {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     log(`seeding ${sessions} sessions × ${messagesPerSession} messages and one of ${bigSessionMessages}`);
     const seedStarted = performance.now();
-    const seeded = seedDatabase(dataDir, { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] });
+    const seeded = await seedDatabase(dataDir, { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] });
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     log(`seeded ${(seeded.bytes / 1e6).toFixed(0)} MB in ${seedSeconds.toFixed(1)} s`);
     const bigId = seeded.bigSessionIds[0];

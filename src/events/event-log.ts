@@ -43,6 +43,11 @@ export class EventLog {
     return this.log(sessionId).follow(follower, after);
   }
 
+  /** The seq of the session's last event delivered. */
+  head(sessionId: string): Promise<number> {
+    return this.log(sessionId).head();
+  }
+
   /** An event for one client only, carrying the session's last seq (see SessionLog.unnumbered). */
   unnumbered(sessionId: string, payload: EventPayload): Promise<PublishedEvent> {
     return this.log(sessionId).unnumbered(payload);

@@ -111,6 +111,11 @@ export class SessionLog {
     };
   }
 
+  /** The seq of the last event delivered: following from it gives what comes next. */
+  head(): Promise<number> {
+    return new Promise((resolve) => this.whenOpen(() => resolve(this.delivered)));
+  }
+
   /**
    * An event only for the one who asks (a reply's end, a refused frame): not stored and not
    * numbered anew, it carries the seq of the last event delivered, so the client resumes from it.

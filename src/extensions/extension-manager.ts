@@ -26,7 +26,7 @@ export interface ExtensionInstructions {
 /** What the manager needs from the store: the extension rows, and remembered permissions to forget. */
 export interface ExtensionStore {
   extensions: Store['extensions'];
-  permissions: Store['permissions'] & { list(): { tool: string }[] };
+  permissions: Store['permissions'];
 }
 
 interface ExtensionEntry {
@@ -49,14 +49,19 @@ export class ExtensionManager {
   private readonly entries = new Map<string, ExtensionEntry>();
   private closed = false;
 
-  constructor(
+  /** Reads the configured rows; starts nothing: sources are made and started on first use. */
+  static async open(store: ExtensionStore, logger: Logger, environment: ChildEnvironment = withoutPassthrough): Promise<ExtensionManager> {
+    return new ExtensionManager(store, logger, environment, await store.extensions.list());
+  }
+
+  private constructor(
     private readonly store: ExtensionStore,
     private readonly logger: Logger,
     /** The environment of the processes the extensions start (shell commands, stdio servers). */
-    private readonly environment: ChildEnvironment = withoutPassthrough,
+    private readonly environment: ChildEnvironment,
+    records: ExtensionRecord[],
   ) {
-    // Reading the rows starts nothing: sources are made and started on first use.
-    for (const record of store.extensions.list()) this.entries.set(record.id, newEntry(record));
+    for (const record of records) this.entries.set(record.id, newEntry(record));
   }
 
   /** The agent's ToolCatalog: tools of enabled extensions, starting those not running yet. */
@@ -113,9 +118,15 @@ export class ExtensionManager {
       created_at: new Date().toISOString(),
     };
     const source = createValidatedSource(record, this.environment);
-    this.store.extensions.insert(record);
+    // Taken before the write is awaited: a second add of the name meanwhile finds it.
     const entry = { ...newEntry(record), source };
     this.entries.set(record.id, entry);
+    try {
+      await this.store.extensions.insert(record);
+    } catch (error) {
+      this.entries.delete(record.id);
+      throw error;
+    }
     return this.afterChange(entry);
   }
 
@@ -133,7 +144,7 @@ export class ExtensionManager {
       entry.exposed = null;
     }
     if (changes.enabled !== undefined) entry.record = { ...entry.record, enabled: changes.enabled };
-    this.store.extensions.update(entry.record);
+    await this.store.extensions.update(entry.record);
     if (previous && (previous !== entry.source || !entry.record.enabled)) await this.closeQuietly(entry.record.name, previous);
     return this.afterChange(entry);
   }
@@ -146,9 +157,9 @@ export class ExtensionManager {
   async remove(idOrName: string): Promise<void> {
     const entry = this.require(idOrName);
     this.entries.delete(entry.record.id);
-    this.store.extensions.delete(entry.record.id);
+    await this.store.extensions.delete(entry.record.id);
     const prefix = `${entry.record.name}__`;
-    for (const { tool } of this.store.permissions.list()) if (tool.startsWith(prefix)) this.store.permissions.clear(tool);
+    for (const { tool } of await this.store.permissions.list()) if (tool.startsWith(prefix)) await this.store.permissions.clear(tool);
     if (entry.source) await this.closeQuietly(entry.record.name, entry.source);
   }
 

@@ -6,8 +6,9 @@ import type { TieredStore } from '../store/tiered-store.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { EventLog } from '../events/event-log.js';
-import type { ReplyManager } from '../agent/reply-manager.js';
-import type { ProviderRegistry } from '../providers/provider-settings.js';
+import type { Approvals } from '../agent/approvals.js';
+import type { ReplyLifecycle } from '../agent/reply-lifecycle.js';
+import type { ProviderSettings } from '../providers/provider-settings.js';
 import type { SocketRegistry } from './websocket/socket-registry.js';
 import type { ExtensionManager } from '../extensions/extension-manager.js';
 
@@ -17,8 +18,9 @@ export interface AppContext {
   store: TieredStore;
   sessions: SessionService;
   events: EventLog;
-  replies: ReplyManager;
-  providers: ProviderRegistry;
+  replies: ReplyLifecycle;
+  approvals: Approvals;
+  providers: ProviderSettings;
   extensions: ExtensionManager;
   settings: RuntimeSettings;
   logger: Logger;

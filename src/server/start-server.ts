@@ -58,7 +58,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
   let policy = buildPolicy(settings.get());
   settings.onChange((current) => (policy = buildPolicy(current)));
 
-  const context = buildContext({
+  const context = await buildContext({
     store,
     settings,
     logger,
@@ -89,7 +89,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     lock.publish({ pid: process.pid, url, host: options.host, port, version: context.version, started_at: new Date().toISOString(), secret_key: secretKey });
   } catch (error) {
     if (server.listening) server.close();
-    store.close();
+    await store.close();
     throw error;
   }
   logger.info({ host: options.host, port, data_dir: options.dataDir, auth: secretKey !== null }, 'started');
@@ -109,7 +109,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     server.closeAllConnections();
     await stopped;
     context.events.close();
-    store.close();
+    await store.close();
     logger.info('stopped');
     logger.flush();
   };

@@ -85,74 +85,92 @@ export interface ExtensionRecord {
   created_at: string;
 }
 
+/**
+ * Every method returns a promise: a store on a network database answers later. The SQLite store
+ * does its work before returning (better-sqlite3 is synchronous) and hands back a settled promise.
+ */
 export interface Store {
-  readonly persistent: boolean;
+  /**
+   * `persist: false` asks for a session that lives only as long as the process (auto_save off); a
+   * store that cannot keep one in memory saves it. `persisted` in the answer says which.
+   */
+  createSession(session: NewSession, options?: { persist?: boolean }): Promise<SessionSummary>;
+  getSession(id: string): Promise<SessionSummary | null>;
+  /** Most recently updated first (then by id), `limit` at most; `nextCursor` when more follow. */
+  listSessions(options: SessionListOptions): Promise<SessionPage>;
+  /** Changing anything but `status` also touches `updated_at`. Null when there is no such session. */
+  updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null>;
+  /** With its messages, events and approvals; false when there was no such session. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Saved sessions whose status is not idle: after a restart these replies were cut short. */
+  listBusySessions(): Promise<SessionSummary[]>;
 
-  createSession(session: NewSession): SessionSummary;
-  getSession(id: string): SessionSummary | null;
-  listSessions(options: SessionListOptions): SessionPage;
-  updateSession(id: string, changes: SessionChanges): SessionSummary | null;
-  deleteSession(id: string): boolean;
-  /** Sessions whose status is not idle: after a restart these replies were cut short. */
-  listBusySessions(): SessionSummary[];
-
-  addMessage(message: NewMessage): void;
+  /** Appends a message to its session (counted, and touching the session's updated_at). */
+  addMessage(message: NewMessage): Promise<void>;
   /** Rewrites a message's content, parts, status, usage and error (the streamed reply so far). */
-  saveMessage(message: Message): void;
-  getMessage(sessionId: string, messageId: string): Message | null;
-  findMessageByClientId(sessionId: string, clientId: string): Message | null;
+  saveMessage(message: Message): Promise<void>;
+  getMessage(sessionId: string, messageId: string): Promise<Message | null>;
+  findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null>;
   /** The assistant message that answers a user message, if any. */
-  findReply(sessionId: string, userMessageId: string): Message | null;
-  listMessages(sessionId: string, options: MessagePageOptions): MessagePage;
+  findReply(sessionId: string, userMessageId: string): Promise<Message | null>;
+  /** Oldest first. */
+  listMessages(sessionId: string, options: MessagePageOptions): Promise<MessagePage>;
   /** The same page as listMessages, as stored (see StoredMessageRow). */
-  listStoredMessages(sessionId: string, options: MessagePageOptions): StoredMessagePage;
+  listStoredMessages(sessionId: string, options: MessagePageOptions): Promise<StoredMessagePage>;
   /** Adds the usage of a finished reply to the session's totals. */
-  addUsage(sessionId: string, usage: Usage): void;
+  addUsage(sessionId: string, usage: Usage): Promise<void>;
 
   /** Durable events, committed before they are sent; `json` is the event serialised, when the caller has it. */
-  appendEvent(event: SessionEvent, json?: string): void;
-  listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[];
+  appendEvent(event: SessionEvent, json?: string): Promise<void>;
+  /** Stored events after `afterSeq`, oldest first, at most `limit`. */
+  listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]>;
   /**
    * Sequence numbers are handed out in blocks so that a restart never reuses a number a client
-   * may already have seen (live events are not stored): returns the new reserved ceiling.
+   * may already have seen (live events are not stored): raises the session's reserved ceiling by
+   * `block` and answers the ceiling before (`floor`) and after.
    */
-  reserveSeq(sessionId: string, block: number): { floor: number; ceiling: number };
+  reserveSeq(sessionId: string, block: number): Promise<{ floor: number; ceiling: number }>;
 
   readonly providers: {
-    list(): ProviderRecord[];
-    get(name: string): ProviderRecord | null;
-    save(record: ProviderRecord): void;
-    delete(name: string): boolean;
+    list(): Promise<ProviderRecord[]>;
+    get(name: string): Promise<ProviderRecord | null>;
+    save(record: ProviderRecord): Promise<void>;
+    delete(name: string): Promise<boolean>;
   };
   readonly extensions: {
-    list(): ExtensionRecord[];
-    get(idOrName: string): ExtensionRecord | null;
-    insert(record: ExtensionRecord): void;
-    update(record: ExtensionRecord): void;
-    delete(id: string): boolean;
+    /** Oldest first. */
+    list(): Promise<ExtensionRecord[]>;
+    /** By id, or by name (names are unique too). */
+    get(idOrName: string): Promise<ExtensionRecord | null>;
+    insert(record: ExtensionRecord): Promise<void>;
+    /** Its config and enabled flag. */
+    update(record: ExtensionRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
   };
   /** Remembered `always_allow` / `always_deny` decisions, per exposed tool name. */
   readonly permissions: {
-    get(tool: string): PermissionDecision | null;
-    set(tool: string, decision: PermissionDecision): void;
+    get(tool: string): Promise<PermissionDecision | null>;
+    set(tool: string, decision: PermissionDecision): Promise<void>;
     /** True when a decision was remembered for the tool (and is now forgotten). */
-    clear(tool: string): boolean;
+    clear(tool: string): Promise<boolean>;
     /** Every remembered decision, by tool name. */
-    list(): Permission[];
+    list(): Promise<Permission[]>;
   };
 
-  createApproval(approval: Approval): void;
-  getApproval(sessionId: string, id: string): Approval | null;
-  listApprovals(sessionId: string, status?: Approval['status']): Approval[];
+  createApproval(approval: Approval): Promise<void>;
+  getApproval(sessionId: string, id: string): Promise<Approval | null>;
+  /** Oldest first; only those of `status` when given. */
+  listApprovals(sessionId: string, status?: Approval['status']): Promise<Approval[]>;
   /** True when it was pending and is now resolved; false when unknown or already answered. */
-  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean;
-  cancelApprovals(sessionId: string, messageId: string): number;
-  listPendingApprovals(): Approval[];
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): Promise<boolean>;
+  /** The reply a message's pending approvals belonged to ended: they become cancelled. How many did. */
+  cancelApprovals(sessionId: string, messageId: string): Promise<number>;
 
-  getValue(key: string): string | null;
-  setValue(key: string, value: string | null): void;
+  getValue(key: string): Promise<string | null>;
+  /** Null forgets the key. */
+  setValue(key: string, value: string | null): Promise<void>;
 
-  close(): void;
+  close(): Promise<void>;
 }
 
 export type { SessionStatus, PermissionDecision };

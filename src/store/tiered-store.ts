@@ -3,7 +3,7 @@ import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
 import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { MessagePage, MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import type { MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
 import { encodeSessionCursor } from './cursor.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
@@ -17,11 +17,12 @@ const LIST_CACHE_ENTRIES = 32;
  * passes through here): a client polling the list costs no query while nothing changes.
  */
 export class TieredStore implements Store {
-  readonly persistent = true;
   /** Opened (with every migration) on first use: most servers never turn `auto_save` off. */
   private memoryStore: SqliteStore | null = null;
   private readonly memoryIds = new Set<string>();
   private readonly listCache = new Map<string, SessionPage>();
+  /** Moves at the start and at the end of every write to sessions: a list read across one is not kept. */
+  private writes = 0;
 
   constructor(readonly disk: SqliteStore) {}
 
@@ -29,26 +30,25 @@ export class TieredStore implements Store {
     return (this.memoryStore ??= new SqliteStore(':memory:'));
   }
 
-  /** Runs a write that changes sessions as listed, and forgets the cached lists even if it throws. */
-  private changingSessions<T>(write: () => T): T {
+  /** Runs a write that changes sessions as listed, and forgets the cached lists even if it fails. */
+  private async changingSessions<T>(write: () => Promise<T>): Promise<T> {
+    this.writes++;
+    this.listCache.clear();
     try {
-      return write();
+      return await write();
     } finally {
+      this.writes++;
       this.listCache.clear();
     }
   }
 
-  /** Where a new session goes, decided by the `auto_save` setting at creation time. */
-  createSessionIn(persist: boolean, session: NewSession): SessionSummary {
+  /** Where a new session goes: the disk, or memory when it is not to be persisted (auto_save off). */
+  createSession(session: NewSession, { persist = true }: { persist?: boolean } = {}): Promise<SessionSummary> {
     return this.changingSessions(() => {
       if (persist) return this.disk.createSession(session);
       this.memoryIds.add(session.id);
       return this.memory.createSession(session);
     });
-  }
-
-  createSession(session: NewSession): SessionSummary {
-    return this.changingSessions(() => this.disk.createSession(session));
   }
 
   private owner(sessionId: string): SqliteStore {
@@ -60,21 +60,22 @@ export class TieredStore implements Store {
   }
 
   /** The page is shared with later callers until the next write: treat it as read-only. */
-  listSessions(options: SessionListOptions): SessionPage {
+  async listSessions(options: SessionListOptions): Promise<SessionPage> {
     const key = `${options.limit}\u0000${options.cursor ?? ''}\u0000${options.q ?? ''}`;
-    let page = this.listCache.get(key);
-    if (!page) {
-      page = this.querySessions(options);
+    const cached = this.listCache.get(key);
+    if (cached) return cached;
+    const writes = this.writes;
+    const page = await this.querySessions(options);
+    if (writes === this.writes) {
       if (this.listCache.size >= LIST_CACHE_ENTRIES) this.listCache.clear();
       this.listCache.set(key, page);
     }
     return page;
   }
 
-  private querySessions(options: SessionListOptions): SessionPage {
+  private async querySessions(options: SessionListOptions): Promise<SessionPage> {
     if (this.memoryIds.size === 0) return this.disk.listSessions(options);
-    const disk = this.disk.listSessions(options);
-    const memory = this.memory.listSessions(options);
+    const [disk, memory] = await Promise.all([this.disk.listSessions(options), this.memory.listSessions(options)]);
     // Both pages are sorted by (updated_at, id) descending after the same cursor: merge, cut.
     const merged = [...disk.items, ...memory.items].sort((a, b) =>
       a.updated_at === b.updated_at ? (a.id < b.id ? 1 : -1) : a.updated_at < b.updated_at ? 1 : -1,
@@ -89,25 +90,26 @@ export class TieredStore implements Store {
     return this.changingSessions(() => this.owner(id).updateSession(id, changes));
   }
 
-  deleteSession(id: string): boolean {
-    return this.changingSessions(() => {
-      const deleted = this.owner(id).deleteSession(id);
+  deleteSession(id: string): Promise<boolean> {
+    return this.changingSessions(async () => {
+      const deleted = await this.owner(id).deleteSession(id);
       this.memoryIds.delete(id);
       return deleted;
     });
   }
 
-  listBusySessions(): SessionSummary[] {
+  /** Only saved sessions have replies that outlive the process. */
+  listBusySessions() {
     return this.disk.listBusySessions();
   }
 
   /** Counts the message and touches the session's updated_at. */
-  addMessage(message: NewMessage): void {
-    this.changingSessions(() => this.owner(message.session_id).addMessage(message));
+  addMessage(message: NewMessage): Promise<void> {
+    return this.changingSessions(() => this.owner(message.session_id).addMessage(message));
   }
 
-  saveMessage(message: Message): void {
-    this.owner(message.session_id).saveMessage(message);
+  saveMessage(message: Message): Promise<void> {
+    return this.owner(message.session_id).saveMessage(message);
   }
 
   getMessage(sessionId: string, messageId: string) {
@@ -122,7 +124,7 @@ export class TieredStore implements Store {
     return this.owner(sessionId).findMessageByClientId(sessionId, clientId);
   }
 
-  listMessages(sessionId: string, options: MessagePageOptions): MessagePage {
+  listMessages(sessionId: string, options: MessagePageOptions) {
     return this.owner(sessionId).listMessages(sessionId, options);
   }
 
@@ -130,12 +132,12 @@ export class TieredStore implements Store {
     return this.owner(sessionId).listStoredMessages(sessionId, options);
   }
 
-  addUsage(sessionId: string, usage: Usage): void {
-    this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
+  addUsage(sessionId: string, usage: Usage): Promise<void> {
+    return this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
   }
 
-  appendEvent(event: SessionEvent, json?: string): void {
-    this.owner(event.session_id).appendEvent(event, json);
+  appendEvent(event: SessionEvent, json?: string): Promise<void> {
+    return this.owner(event.session_id).appendEvent(event, json);
   }
 
   listEvents(sessionId: string, afterSeq: number, limit: number) {
@@ -158,8 +160,8 @@ export class TieredStore implements Store {
     return this.disk.permissions;
   }
 
-  createApproval(approval: Approval): void {
-    this.owner(approval.session_id).createApproval(approval);
+  createApproval(approval: Approval): Promise<void> {
+    return this.owner(approval.session_id).createApproval(approval);
   }
 
   getApproval(sessionId: string, id: string) {
@@ -170,29 +172,24 @@ export class TieredStore implements Store {
     return this.owner(sessionId).listApprovals(sessionId, status);
   }
 
-  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean {
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): Promise<boolean> {
     return this.owner(sessionId).resolveApproval(sessionId, id, decision, message);
   }
 
-  cancelApprovals(sessionId: string, messageId: string): number {
+  cancelApprovals(sessionId: string, messageId: string): Promise<number> {
     return this.owner(sessionId).cancelApprovals(sessionId, messageId);
-  }
-
-  /** Only saved sessions have approvals that outlive the process. */
-  listPendingApprovals() {
-    return this.disk.listPendingApprovals();
   }
 
   getValue(key: string) {
     return this.disk.getValue(key);
   }
 
-  setValue(key: string, value: string | null): void {
-    this.disk.setValue(key, value);
+  setValue(key: string, value: string | null): Promise<void> {
+    return this.disk.setValue(key, value);
   }
 
-  close(): void {
-    this.memoryStore?.close();
-    this.disk.close();
+  async close(): Promise<void> {
+    await this.memoryStore?.close();
+    await this.disk.close();
   }
 }

@@ -25,9 +25,9 @@ const followSession = createRoute({
 });
 
 export function eventRoutes(app: App, { sessions, events, followerQueueBytes }: AppContext): void {
-  app.openapi(followSession, (c) => {
+  app.openapi(followSession, async (c) => {
     const { id } = c.req.valid('param');
-    sessions.get(id);
+    await sessions.get(id);
     const lastEventId = c.req.header('last-event-id');
     let after = c.req.valid('query').after ?? null;
     if (lastEventId !== undefined && lastEventId !== '') {

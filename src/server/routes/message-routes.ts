@@ -19,15 +19,15 @@ const listMessages = createRoute({
 });
 
 export function messageRoutes(app: App, { sessions, store }: AppContext): void {
-  app.openapi(listMessages, (c) => {
+  app.openapi(listMessages, async (c) => {
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
-    sessions.get(id);
+    await sessions.get(id);
     if (query.cursor !== undefined && decodeMessageCursor(query.cursor) === null) {
       throw new InvalidInput('invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
     // The bytes of c.json(page.items), written from the stored text.
-    const page = store.listStoredMessages(id, query);
+    const page = await store.listStoredMessages(id, query);
     const out = jsonBytesWriter();
     writeMessagesJson(page.rows, out);
     const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, page.nextCursor));

@@ -25,15 +25,15 @@ const forgetPermission = createRoute({
 });
 
 export function permissionRoutes(app: App, { store }: AppContext): void {
-  app.openapi(listPermissions, (c) => {
+  app.openapi(listPermissions, async (c) => {
     const { decision } = c.req.valid('query');
-    const permissions = store.permissions.list();
+    const permissions = await store.permissions.list();
     return c.json(decision ? permissions.filter((permission) => permission.decision === decision) : permissions, 200);
   });
 
-  app.openapi(forgetPermission, (c) => {
+  app.openapi(forgetPermission, async (c) => {
     const { tool } = c.req.valid('param');
-    if (!store.permissions.clear(tool)) throw new NotFound(`Nothing is remembered for the tool ${JSON.stringify(tool)}.`);
+    if (!(await store.permissions.clear(tool))) throw new NotFound(`Nothing is remembered for the tool ${JSON.stringify(tool)}.`);
     return c.body(null, 204);
   });
 }

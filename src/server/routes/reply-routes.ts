@@ -58,7 +58,7 @@ const cancelReply = createRoute({
 export function replyRoutes(app: App, { replies, sessions, events, followerQueueBytes }: AppContext): void {
   app.openapi(sendMessage, async (c) => {
     const { id } = c.req.valid('param');
-    const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    const reply = await replies.send(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     const message = await reply.done;
     if (message.status === 'error' && message.error) {
       throw new HttpError(502, message.error.code, message.error.error);
@@ -68,13 +68,13 @@ export function replyRoutes(app: App, { replies, sessions, events, followerQueue
 
   app.openapi(streamMessage, async (c) => {
     const { id } = c.req.valid('param');
-    const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    const reply = await replies.send(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     return sseResponse(c, (follower) => followReply(events, reply, follower), { maxQueuedBytes: followerQueueBytes });
   });
 
   app.openapi(cancelReply, async (c) => {
     const { id } = c.req.valid('param');
-    sessions.get(id);
+    await sessions.get(id);
     const running = replies.get(id);
     if (!running) return c.json({ cancelled: false, message: null }, 200);
     replies.cancel(id);

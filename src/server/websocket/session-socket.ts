@@ -2,7 +2,8 @@ import { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { EventPayload } from '../../api/events.js';
 import { WebSocketCloseCode, type ClientFrame } from '../../api/websocket.js';
-import type { ReplyManager } from '../../agent/reply-manager.js';
+import type { Approvals } from '../../agent/approvals.js';
+import type { ReplyLifecycle } from '../../agent/reply-lifecycle.js';
 import type { EventLog } from '../../events/event-log.js';
 import type { Follower, PublishedEvent } from '../../events/follower.js';
 import { replyEnd } from '../../events/reply-end.js';
@@ -18,7 +19,8 @@ export type WebSocketLimits = Omit<WebSocketOptions, 'heartbeatMs'>;
 
 export interface SessionSocketDeps {
   events: EventLog;
-  replies: ReplyManager;
+  replies: ReplyLifecycle;
+  approvals: Approvals;
   store: Pick<Store, 'getSession'>;
   policy: () => SecurityPolicy;
   logger: Logger;
@@ -50,6 +52,8 @@ export class SessionSocket implements Follower {
   private terminateAt = 0;
   private closing = false;
   private readonly queueBound: FollowerQueueBound;
+  /** Frames are handled one after another, each after the subscription its predecessor made (a resume). */
+  private handled: Promise<void> = Promise.resolve();
   /** Cleared by each heartbeat ping, set again by the peer's pong. */
   private alive = true;
   readonly closed: Promise<void>;
@@ -68,7 +72,7 @@ export class SessionSocket implements Follower {
 
   open(): void {
     if (this.authenticated) {
-      this.follow(this.startAfter);
+      this.handled = this.follow(this.startAfter);
       return;
     }
     this.authTimer = setTimeout(() => this.close(WebSocketCloseCode.unauthorized, 'unauthorized: send {"type":"auth","key":"..."} as the first frame'), this.deps.limits.authTimeoutMs);
@@ -82,11 +86,11 @@ export class SessionSocket implements Follower {
       this.authenticate(reading);
       return;
     }
-    if ('refused' in reading) {
-      this.sendError(reading.refused.code, reading.refused.error);
-      return;
-    }
-    this.handle(reading.frame);
+    this.handled = this.handled.then(() => {
+      if (this.closing) return;
+      if ('refused' in reading) this.sendError(reading.refused.code, reading.refused.error);
+      else return this.handle(reading.frame);
+    });
   }
 
   /** What the client missed goes out whole, unchecked (see FollowerQueueBound.admitReplay). */
@@ -163,10 +167,10 @@ export class SessionSocket implements Follower {
     }
     this.authenticated = true;
     if (this.authTimer) clearTimeout(this.authTimer);
-    this.follow(this.startAfter);
+    this.handled = this.follow(this.startAfter);
   }
 
-  private handle(frame: ClientFrame): void {
+  private handle(frame: ClientFrame): Promise<void> | void {
     const { replies } = this.deps;
     switch (frame.type) {
       case 'auth':
@@ -174,7 +178,7 @@ export class SessionSocket implements Follower {
       case 'message': {
         const { type: _type, ...request } = frame;
         // The reply's events reach this client (and every other follower) through the channel.
-        replies.start(this.sessionId, request).then(
+        replies.send(this.sessionId, request).then(
           (reply) => {
             // A repeated message id whose reply already ended: its end is all there is to send.
             if (reply.afterSeq === null) this.sendOwn(replyEnd(reply.message));
@@ -187,26 +191,27 @@ export class SessionSocket implements Follower {
         if (!replies.cancel(this.sessionId)) this.sendError('no_running_reply', 'No reply is running in this session.');
         return;
       case 'approval':
-        try {
-          replies.answerApproval(this.sessionId, frame.id, frame.decision, frame.message ?? null);
-        } catch (error) {
-          this.sendFailure(error);
-        }
+        this.deps.approvals.answer(this.sessionId, frame.id, { decision: frame.decision, message: frame.message ?? null }).catch((error: unknown) => this.sendFailure(error));
         return;
       case 'resume':
-        this.follow(frame.after);
-        return;
+        return this.follow(frame.after);
     }
   }
 
   /** Subscribes from `after` (replay, then live) or from now; a resume replaces the subscription. */
-  private follow(after: number | null): void {
-    if (!this.deps.store.getSession(this.sessionId)) {
-      this.close(WebSocketCloseCode.sessionNotFound, 'session_not_found: no session with this id');
-      return;
+  private async follow(after: number | null): Promise<void> {
+    try {
+      const session = await this.deps.store.getSession(this.sessionId);
+      if (this.closing) return;
+      if (!session) {
+        this.close(WebSocketCloseCode.sessionNotFound, 'session_not_found: no session with this id');
+        return;
+      }
+      this.unsubscribe?.();
+      this.unsubscribe = this.deps.events.follow(this.sessionId, this, after);
+    } catch (error) {
+      this.sendFailure(error);
     }
-    this.unsubscribe?.();
-    this.unsubscribe = this.deps.events.follow(this.sessionId, this, after);
   }
 
   private sendFailure(error: unknown): void {

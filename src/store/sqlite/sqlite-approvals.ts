@@ -12,7 +12,6 @@ export class ApprovalTable {
   private readonly list_;
   private readonly listByStatus_;
   private readonly resolve_;
-  private readonly pending_;
   private readonly cancel_;
   constructor(db: Database.Database) {
     this.insert_ = db.prepare(
@@ -25,7 +24,6 @@ export class ApprovalTable {
     this.resolve_ = db.prepare(
       `UPDATE approvals SET status = 'resolved', decision = ?, message = ?, resolved_at = ? WHERE session_id = ? AND id = ? AND status = 'pending'`,
     );
-    this.pending_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE status = 'pending' ORDER BY created_at, id`);
     this.cancel_ = db.prepare(`UPDATE approvals SET status = 'cancelled', resolved_at = ? WHERE session_id = ? AND message_id = ? AND status = 'pending'`);
   }
   create(approval: Approval): void {
@@ -45,9 +43,6 @@ export class ApprovalTable {
   /** The reply they belonged to ended (cancelled, failed): nobody can answer them any more. */
   cancelForMessage(sessionId: string, messageId: string): number {
     return this.cancel_.run(new Date().toISOString(), sessionId, messageId).changes;
-  }
-  listPending(): Approval[] {
-    return (this.pending_.all() as ApprovalRow[]).map(toApproval);
   }
 }
 

@@ -131,17 +131,18 @@ export class SqliteStore implements Store {
     };
   }
 
-  createSession(session: NewSession): SessionSummary {
-    this.statements.insertSession.run(session);
-    return this.getSession(session.id)!;
+  /** This store keeps every session in its one file (or in memory): `persist` is for TieredStore. */
+  async createSession(session: NewSession): Promise<SessionSummary> {
+    const { id, name, working_directory, execution_mode, created_at } = session;
+    this.statements.insertSession.run({ id, name, working_directory, execution_mode, created_at });
+    return this.readSession(id)!;
   }
 
-  getSession(id: string): SessionSummary | null {
-    const row = this.statements.getSession.get(id) as SessionRow | undefined;
-    return row ? this.toSession(row) : null;
+  async getSession(id: string): Promise<SessionSummary | null> {
+    return this.readSession(id);
   }
 
-  listSessions({ limit, cursor, q }: SessionListOptions): SessionPage {
+  async listSessions({ limit, cursor, q }: SessionListOptions): Promise<SessionPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q) {
@@ -165,25 +166,25 @@ export class SqliteStore implements Store {
     return { items, nextCursor: more && last ? encodeSessionCursor({ updatedAt: last.updated_at, id: last.id }) : null };
   }
 
-  updateSession(id: string, changes: SessionChanges): SessionSummary | null {
+  async updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null> {
     const columns = Object.keys(changes).filter((key) => (changes as Record<string, unknown>)[key] !== undefined);
     if (columns.length > 0) {
       const set = columns.map((column) => `${column} = @${column}`).join(', ');
       const touch = columns.some((column) => column !== 'status') ? ', updated_at = @updated_at' : '';
       this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...changes, id, updated_at: new Date().toISOString() });
     }
-    return this.getSession(id);
+    return this.readSession(id);
   }
 
-  deleteSession(id: string): boolean {
+  async deleteSession(id: string): Promise<boolean> {
     return this.statements.deleteSession.run(id).changes > 0;
   }
 
-  listBusySessions(): SessionSummary[] {
+  async listBusySessions(): Promise<SessionSummary[]> {
     return (this.statements.busySessions.all() as SessionRow[]).map((row) => this.toSession(row));
   }
 
-  addMessage(message: NewMessage): void {
+  async addMessage(message: NewMessage): Promise<void> {
     this.db.transaction(() => {
       const position = this.statements.nextPosition.get(message.session_id) as number;
       this.statements.insertMessage.run(this.toMessageRow(message, position, message.client_id));
@@ -191,26 +192,26 @@ export class SqliteStore implements Store {
     })();
   }
 
-  saveMessage(message: Message): void {
+  async saveMessage(message: Message): Promise<void> {
     this.statements.saveMessage.run(this.toMessageRow(message, 0, null));
   }
 
-  getMessage(sessionId: string, messageId: string): Message | null {
+  async getMessage(sessionId: string, messageId: string): Promise<Message | null> {
     const row = this.statements.getMessage.get(sessionId, messageId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
   }
 
-  findReply(sessionId: string, userMessageId: string): Message | null {
+  async findReply(sessionId: string, userMessageId: string): Promise<Message | null> {
     const row = this.statements.replyTo.get(sessionId, userMessageId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
   }
 
-  findMessageByClientId(sessionId: string, clientId: string): Message | null {
+  async findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null> {
     const row = this.statements.messageByClientId.get(sessionId, clientId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
   }
 
-  listMessages(sessionId: string, { limit, cursor }: MessagePageOptions): MessagePage {
+  async listMessages(sessionId: string, { limit, cursor }: MessagePageOptions): Promise<MessagePage> {
     const rows = this.statements.listMessages.all(sessionId, ...pageBounds(limit, cursor)) as MessageRow[];
     const more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -218,7 +219,7 @@ export class SqliteStore implements Store {
     return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
   }
 
-  listStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions): StoredMessagePage {
+  async listStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions): Promise<StoredMessagePage> {
     const rows = this.statements.listStoredMessages.all(sessionId, ...pageBounds(limit, cursor)) as StoredMessageRow[];
     const more = limit !== undefined && rows.length > limit;
     if (more) rows.length = limit;
@@ -227,19 +228,19 @@ export class SqliteStore implements Store {
     return { rows, nextCursor: more && last ? encodeMessageCursor(last[STORED_MESSAGE_FIELDS.length] as number) : null };
   }
 
-  addUsage(sessionId: string, usage: Usage): void {
+  async addUsage(sessionId: string, usage: Usage): Promise<void> {
     this.statements.addUsage.run(usage.input_tokens, usage.output_tokens, sessionId);
   }
 
-  appendEvent(event: SessionEvent, json = JSON.stringify(event)): void {
+  async appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {
     this.statements.appendEvent.run(event.session_id, event.seq, json);
   }
 
-  listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[] {
+  async listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]> {
     return (this.statements.listEvents.all(sessionId, afterSeq, limit) as string[]).map((body) => JSON.parse(body) as SessionEvent);
   }
 
-  reserveSeq(sessionId: string, block: number): { floor: number; ceiling: number } {
+  async reserveSeq(sessionId: string, block: number): Promise<{ floor: number; ceiling: number }> {
     return this.db.transaction(() => {
       const floor = (this.statements.getReserved.get(sessionId) as number | undefined) ?? 0;
       this.statements.setReserved.run(floor + block, sessionId);
@@ -247,50 +248,50 @@ export class SqliteStore implements Store {
     })();
   }
 
-  createApproval(approval: Approval): void {
+  async createApproval(approval: Approval): Promise<void> {
     this.approvals.create(approval);
   }
 
-  getApproval(sessionId: string, id: string): Approval | null {
+  async getApproval(sessionId: string, id: string): Promise<Approval | null> {
     return this.approvals.get(sessionId, id);
   }
 
-  listApprovals(sessionId: string, status?: Approval['status']): Approval[] {
+  async listApprovals(sessionId: string, status?: Approval['status']): Promise<Approval[]> {
     return this.approvals.list(sessionId, status);
   }
 
-  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean {
+  async resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): Promise<boolean> {
     return this.approvals.resolve(sessionId, id, decision, message);
   }
 
-  cancelApprovals(sessionId: string, messageId: string): number {
+  async cancelApprovals(sessionId: string, messageId: string): Promise<number> {
     return this.approvals.cancelForMessage(sessionId, messageId);
   }
 
-  listPendingApprovals(): Approval[] {
-    return this.approvals.listPending();
-  }
-
-  getValue(key: string): string | null {
+  async getValue(key: string): Promise<string | null> {
     return (this.statements.getValue.get(key) as string | undefined) ?? null;
   }
 
-  setValue(key: string, value: string | null): void {
+  async setValue(key: string, value: string | null): Promise<void> {
     if (value === null) this.statements.deleteValue.run(key);
     else this.statements.setValue.run(key, value);
   }
 
-  /** Runs `work` in one transaction (used by callers that must write several things atomically). */
+  /**
+   * Runs `work` in one transaction: the store's methods called in it run their statements before
+   * they return (their promises are already settled), so they are part of it. For bulk loading.
+   */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }
 
-  integrityCheck(): string {
-    return this.db.pragma('integrity_check', { simple: true }) as string;
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  private readSession(id: string): SessionSummary | null {
+    const row = this.statements.getSession.get(id) as SessionRow | undefined;
+    return row ? this.toSession(row) : null;
   }
 
   private readonly cache = new Map<string, Database.Statement>();
