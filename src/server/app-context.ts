@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
-import type { TieredStore } from '../store/tiered-store.js';
+import type { Store } from '../store/store.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { EventLog } from '../events/event-log.js';
@@ -15,7 +15,7 @@ import type { ExtensionManager } from '../extensions/extension-manager.js';
 /** What every route handler may use; built once in start-server.ts. */
 export interface AppContext {
   version: string;
-  store: TieredStore;
+  store: Store;
   sessions: SessionService;
   events: EventLog;
   replies: ReplyLifecycle;

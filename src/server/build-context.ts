@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import { defaultModelSettings, type ModelSettings, type WebSocketOptions } from '../config/server-options.js';
-import type { TieredStore } from '../store/tiered-store.js';
+import type { Store } from '../store/store.js';
 import { SessionService } from '../sessions/session-service.js';
 import { EventLog } from '../events/event-log.js';
 import { StoreBackbone } from '../events/event-backbone.js';
@@ -18,7 +18,7 @@ import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 
 export interface ContextParts {
-  store: TieredStore;
+  store: Store;
   settings: RuntimeSettings;
   logger: Logger;
   policy: () => SecurityPolicy;

@@ -8,6 +8,7 @@ import type { Settings } from '../api/settings.js';
 import type { ServerOptions } from '../config/server-options.js';
 import { RuntimeSettings } from '../config/runtime-settings.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import { TieredStore } from '../store/tiered-store.js';
 import { createApp } from './app.js';
 import { createServerWithJsonErrors } from './malformed-requests.js';
@@ -29,19 +30,25 @@ export interface RunningServer {
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
+/** What startServer may be given besides its options. */
+export interface ServerSeams {
+  /** Wraps the store goosed opens, e.g. to count or trace its calls; goosed uses what it returns. */
+  wrapStore?: (store: Store) => Store;
+}
+
+export async function startServer(options: ServerOptions, seams: ServerSeams = {}): Promise<RunningServer> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // Before the database is opened: a goosed that finds the directory in use never touches it.
   const lock = await lockDataDirectory(options.dataDir);
   try {
-    return await serve(options, lock);
+    return await serve(options, seams, lock);
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<RunningServer> {
+async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirectoryLock): Promise<RunningServer> {
   const logger = createLogger(options.logLevel);
   // A server reachable from other machines never runs without a key (DESIGN section 7).
   const keyWasGenerated = !options.secretKey && !isLoopbackHost(options.host);
@@ -50,7 +57,8 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
   const databaseFile = join(options.dataDir, 'goosed.db');
   // Created owner-only before SQLite opens it: it holds provider keys.
   closeSync(openSync(databaseFile, 'a', 0o600));
-  const store = new TieredStore(new SqliteStore(databaseFile));
+  const opened = new TieredStore(new SqliteStore(databaseFile));
+  const store = seams.wrapStore?.(opened) ?? opened;
 
   const settings = new RuntimeSettings(options.settings, options.configFile);
   const buildPolicy = (current: Settings) =>
