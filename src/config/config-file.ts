@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { isMap, parse, parseDocument } from 'yaml';
+import { isMap, parse, parseDocument, type Document } from 'yaml';
 import { Settings } from '../api/settings.js';
 
 export const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
@@ -43,7 +43,8 @@ export function readConfigFile(path: string): ConfigFile {
  */
 export function updateConfigFile(path: string, patch: ConfigFile): void {
   const target = followLinks(path);
-  const document = parseDocument(readConfigText(target));
+  // Typed as an editable Document (not a parsed one), so that a map can be put in where none is.
+  const document: Document = parseDocument(readConfigText(target));
   if (document.errors.length > 0) throw new ConfigError(`config file ${path} is not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
   validate(path, document.toJS() ?? {});
   // An empty file (or one holding only comments, or `null`) has no map to set keys in yet.
