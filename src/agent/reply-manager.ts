@@ -7,7 +7,7 @@ import type { ApprovalDecision } from '../api/events.js';
 import type { SessionSummary } from '../api/sessions.js';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { Store } from '../store/store.js';
-import type { ToolCatalog } from './agent-tools.js';
+import type { ToolCatalog } from '../extensions/tool.js';
 import { runAgentLoop, MaxTurnsReached, type ModelSettings } from './agent-loop.js';
 import { ApprovalBroker } from './approval-broker.js';
 import type { EventHub } from './event-hub.js';

@@ -1,14 +1,14 @@
 import type { ExecutionMode } from '../api/settings.js';
 import type { ToolCallPart, ToolResultBody } from '../api/messages.js';
 import type { Store } from '../store/store.js';
-import type { AgentTool } from './agent-tools.js';
+import type { ExposedTool } from '../extensions/tool.js';
 import type { ApprovalAnswer, ApprovalBroker } from './approval-broker.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 
 export interface ToolRunContext {
   writer: ReplyWriter;
-  tools: ReadonlyMap<string, AgentTool>;
+  tools: ReadonlyMap<string, ExposedTool>;
   mode: ExecutionMode;
   workingDirectory: string;
   signal: AbortSignal;
@@ -16,7 +16,7 @@ export interface ToolRunContext {
 }
 
 /** Why a call needs a person, or null when it may run now. */
-function approvalReason(mode: ExecutionMode, tool: AgentTool): string | null {
+function approvalReason(mode: ExecutionMode, tool: ExposedTool): string | null {
   if (mode === 'approve') return 'Every tool call needs approval (execution mode "approve").';
   if (mode === 'smart_approval' && !tool.readOnly) return `${tool.name} can change things (it is not declared read-only).`;
   return null;

@@ -9,7 +9,8 @@ import type { EventHub } from '../agent/event-hub.js';
 import type { ReplyManager } from '../agent/reply-manager.js';
 import type { ProviderRegistry } from '../agent/provider-registry.js';
 import type { SocketRegistry } from './websocket/socket-registry.js';
-import type { ExtensionManager } from '../extensions/extension-manager.js';
+import type { ExtensionCatalog } from '../extensions/extension-catalog.js';
+import type { ExtensionSettings } from '../extensions/extension-settings.js';
 
 /** What every route handler may use; built once in start-server.ts. */
 export interface AppContext {
@@ -19,7 +20,10 @@ export interface AppContext {
   hub: EventHub;
   replies: ReplyManager;
   providers: ProviderRegistry;
-  extensions: ExtensionManager;
+  /** The configured extensions, as the routes change them. */
+  extensions: ExtensionSettings;
+  /** The running extensions' tools, as replies use them. */
+  catalog: ExtensionCatalog;
   settings: RuntimeSettings;
   logger: Logger;
   policy: () => SecurityPolicy;

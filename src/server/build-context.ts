@@ -5,8 +5,9 @@ import { SessionService } from '../agent/session-service.js';
 import { EventHub } from '../agent/event-hub.js';
 import { ProviderRegistry } from '../agent/provider-registry.js';
 import { ReplyManager } from '../agent/reply-manager.js';
-import type { ToolCatalog } from '../agent/agent-tools.js';
-import { ExtensionManager } from '../extensions/extension-manager.js';
+import { ExtensionCatalog } from '../extensions/extension-catalog.js';
+import { ExtensionRegistry } from '../extensions/extension-registry.js';
+import { ExtensionSettings } from '../extensions/extension-settings.js';
 import { childEnvironment } from '../extensions/child-environment.js';
 import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
@@ -43,8 +44,11 @@ export function buildContext(parts: ContextParts): AppContext {
   const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
   const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
   // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
-  const extensions = new ExtensionManager(parts.store, parts.logger, (explicit) => childEnvironment(parts.settings.get().env_passthrough, explicit));
-  const catalog: ToolCatalog = extensions;
+  const registry = new ExtensionRegistry({
+    rows: parts.store.extensions,
+    environment: (explicit) => childEnvironment(parts.settings.get().env_passthrough, explicit),
+  });
+  const catalog = new ExtensionCatalog({ registry, logger: parts.logger });
   const replies = new ReplyManager(parts.store, hub, providers, catalog, parts.settings, parts.logger, {
     model: { ...defaultModelSettings, ...parts.model },
     flushIntervalMs: 100,
@@ -58,7 +62,8 @@ export function buildContext(parts: ContextParts): AppContext {
     version: VERSION,
     hub,
     providers,
-    extensions,
+    extensions: new ExtensionSettings({ store: parts.store, registry, catalog }),
+    catalog,
     replies,
     followerQueueBytes,
     // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.

@@ -130,7 +130,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     // After the replies, so that WebSocket followers saw how they ended; upgraded sockets are not the HTTP server's to close.
     await context.sockets.close();
     // After the replies: their tool calls have ended; now the MCP servers and shells stop too.
-    await context.extensions.closeAll();
+    await context.catalog.closeAll();
     server.closeAllConnections();
     await stopped;
     context.hub.close();

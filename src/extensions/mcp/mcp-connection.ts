@@ -5,13 +5,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { ChildEnvironment } from './child-environment.js';
-import { capText } from './capped-output.js';
-import type { McpExtensionSettings } from './mcp-extension.js';
+import type { ChildEnvironment } from '../child-environment.js';
+import { capText } from '../capped-output.js';
+import type { JsonSchemaObject, ToolDefinition, ToolProgress, ToolResult } from '../tool.js';
+import { VERSION } from '../../version.js';
+import type { McpExtensionSettings } from './mcp-config.js';
 import { toolResultText } from './mcp-result-text.js';
 import { StdioProcessTransport } from './stdio-process-transport.js';
-import type { JsonSchemaObject, ToolDefinition, ToolProgress, ToolResult } from './tool.js';
-import { VERSION } from '../version.js';
 
 const CLIENT_INFO = { name: 'goosed', version: VERSION };
 /** Time a stdio server gets to exit after stdin closes, and again after SIGTERM. */

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from './process-group.js';
+import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '../process-group.js';
 
 export interface StdioProcessOptions {
   command: string;
