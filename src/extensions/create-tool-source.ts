@@ -1,6 +1,7 @@
 // Builds the ToolSource for one configured extension. MCP code (and the SDK) is not imported here:
 // mcp-extension.ts loads it on first use, so creating extensions at start-up spawns and loads nothing.
 import { z } from 'zod';
+import { issueSentences } from '../api/issue-sentences.js';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createDeveloperExtension } from './developer/index.js';
 import { createMcpExtension, type McpExtensionConfig } from './mcp-extension.js';
@@ -39,6 +40,7 @@ export function createToolSource(extension: ExtensionDefinition, environment: Ch
     return create(extension.config, environment);
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;
-    throw new ExtensionConfigError(`Invalid config for extension "${extension.name}":\n${z.prettifyError(error)}`);
+    const problems = issueSentences(error.issues, { prefix: 'config', root: 'config', input: extension.config });
+    throw new ExtensionConfigError(`The config of extension "${extension.name}" is not valid: ${problems}.`);
   }
 }

@@ -56,15 +56,6 @@ export function restoreSecrets(next: Record<string, unknown>, stored: Record<str
   return restored;
 }
 
-/** The zod text of ExtensionConfigError ("✖ problem\n  → at path" lines) as one sentence naming the fields. */
-export function oneLineConfigError(message: string): string {
-  return message
-    .replace(/\n?✖ (.*)\n\s*→ at (\S+)/g, (_match, problem: string, path: string) => ` config.${path}: ${problem};`)
-    .replace(/\n\s*/g, ' ')
-    .replace(/:\s*$|;\s*$/, '.')
-    .trim();
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@ import type { AddExtensionRequest, Extension, UpdateExtensionRequest } from '../
 import type { ExtensionRecord, Store } from '../store/store.js';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createToolSource, ExtensionConfigError } from './create-tool-source.js';
-import { inferExtensionType, maskSecrets, oneLineConfigError, restoreSecrets } from './extension-config.js';
+import { inferExtensionType, maskSecrets, restoreSecrets } from './extension-config.js';
 import { exposedToolName } from './exposed-tool-name.js';
 import type { ToolCallContext, ToolDefinition, ToolResult, ToolSource } from './tool.js';
 
@@ -273,7 +273,7 @@ function createValidatedSource(record: ExtensionRecord, environment: ChildEnviro
   try {
     return createToolSource(record, environment);
   } catch (error) {
-    if (error instanceof ExtensionConfigError) throw new ApiError(400, error.code, oneLineConfigError(error.message));
+    if (error instanceof ExtensionConfigError) throw new ApiError(400, error.code, error.message);
     throw error;
   }
 }
