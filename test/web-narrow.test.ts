@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from './support/goosed.js';
+import { createSession, removeDirectory, temporaryDirectory } from './support/goosed.js';
 import { startReplyHarness, type ReplyHarness } from './support/reply-harness.js';
 import { ensureWebBuilt, launchChromium, watchForProblems } from './support/browser.js';
 
@@ -109,6 +109,35 @@ describe('the page at 390 px wide', () => {
     const chat = await box(page.locator('.chat'));
     expect(overlaps(side, chat)).toBe(false);
     await page.setViewportSize({ width: WIDTH, height: 844 });
+  });
+
+  it('offers the directories of recent sessions in the new-session form, from the menu', async () => {
+    const directories = [temporaryDirectory('goosed-recent-a-'), temporaryDirectory('goosed-recent-b-')].map((directory) => realpathSync(directory));
+    try {
+      for (const directory of directories) await createSession(harness.goosed, { name: 'Elsewhere', working_directory: directory });
+      await page.reload();
+      await menuButton().click();
+      // Esc in the form closes the form, not the menu around it.
+      await page.getByRole('button', { name: 'New session' }).click();
+      await page.keyboard.press('Escape');
+      await page.getByRole('form', { name: 'New session' }).waitFor({ state: 'detached' });
+      expect(await sidebar().isVisible()).toBe(true);
+      await page.getByRole('button', { name: 'New session' }).click();
+      const recent = page.getByRole('group', { name: 'Recent directories' });
+      await recent.waitFor();
+      // Newest first, each once (the fourteen sessions above share one directory).
+      expect((await recent.getByRole('button').allInnerTexts()).slice(0, 3)).toEqual([directories[1], directories[0], realpathSync(process.cwd())]);
+      await recent.getByRole('button', { name: directories[0] }).click();
+      expect(await page.getByLabel('Working directory', { exact: true }).inputValue()).toBe(directories[0]);
+      await page.getByLabel('Name', { exact: true }).fill('Back to A');
+      await page.screenshot({ path: `${SHOTS}/new-session.png` });
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'Back to A' }).waitFor();
+      const sessions = await (await harness.goosed.request('/api/sessions?q=Back%20to%20A')).json();
+      expect(sessions.map((session: { working_directory: string }) => session.working_directory)).toEqual([directories[0]]);
+    } finally {
+      for (const directory of directories) removeDirectory(directory);
+    }
   });
 
   it('loaded nothing from elsewhere and broke no rule of the page CSP', () => {

@@ -28,7 +28,9 @@ export function pageErrorOf(code: string, message: string): PageError {
 
 export function pageError(error: unknown): PageError {
   if (error instanceof GoosedError) return pageErrorOf(error.code, error.message);
-  // fetch() itself failed: nothing answered.
-  if (error instanceof TypeError) return { text: 'The server did not answer. Is goosed still running? Try again once it is.' };
+  // fetch() itself failed (each browser words it its own way): nothing answered.
+  if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message)) {
+    return { text: 'The server did not answer. Is goosed still running? Try again once it is.' };
+  }
   return { text: error instanceof Error ? error.message : String(error) };
 }

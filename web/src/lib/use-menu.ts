@@ -17,7 +17,8 @@ export function useMenu(route: Route) {
     if (!open || !element) return;
     element.querySelector<HTMLElement>('a, button, input')?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
+      // A form inside the menu that handled Esc itself (closing just the form) marks it so.
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
       setOpen(false);
       button.current?.focus();
     };

@@ -36,8 +36,15 @@ export function NewSessionForm({ onDone }: { onDone: () => void }) {
     navigate({ screen: 'session', id: session.id });
   });
 
+  // Esc closes the form only, not the menu around it.
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    onDone();
+  };
+
   return (
-    <form class="new-session" onSubmit={submit.onSubmit} onKeyDown={(event) => event.key === 'Escape' && onDone()} aria-label="New session">
+    <form class="new-session" onSubmit={submit.onSubmit} onKeyDown={closeOnEscape} aria-label="New session">
       <Field id="new-session-name" label="Name">
         <input id="new-session-name" ref={nameInput} value={name} placeholder="New session" maxLength={500} onInput={(event) => setName(event.currentTarget.value)} />
       </Field>

@@ -55,7 +55,7 @@ export function SessionSidebar({ route, keyVersion, panel }: { route: Route; key
           onInput={(event) => setQuery(event.currentTarget.value)}
         />
         {error && <p class="error-text">{error}</p>}
-        {sessions && sessions.length === 0 && <p class="muted small-text">{query ? 'No session matches.' : 'No sessions yet.'}</p>}
+        {sessions && sessions.length === 0 && <p class="muted small-text">{query ? 'No session matches.' : 'No sessions yet: click New session to start one.'}</p>}
         <ul class="session-list">
           {sessions?.map((session) => (
             <li key={session.id}>
