@@ -90,6 +90,8 @@ describe('a reply in markdown', () => {
     // Highlighted by classes (the page's CSP allows no inline styles), coloured by the page's CSS.
     const code = reply.locator('.code-block code');
     expect(await code.innerText()).toBe('export function add(a: number, b: number): number {\n  return a + b;\n}');
+    // The highlighter is loaded with the first code block; the block is then rendered again.
+    await code.locator('.hljs-keyword').first().waitFor();
     expect(await code.locator('.hljs-keyword').allInnerTexts()).toEqual(expect.arrayContaining(['export', 'function', 'return']));
     const keywordColour = await code.locator('.hljs-keyword').first().evaluate((element) => getComputedStyle(element).color);
     expect(keywordColour).not.toBe(await code.evaluate((element) => getComputedStyle(element).color));
@@ -140,8 +142,9 @@ describe('a reply as it streams', () => {
   it('renders only the new part each time: the blocks already shown are left alone', async () => {
     const paragraphs = Array.from({ length: 60 }, (_, index) => `Paragraph ${index} says *something* about \`item${index}\`.\n\n`);
     harness.llm.enqueue({ text: paragraphs, chunkDelayMs: 15 });
+    const repliesBefore = await page.locator('article.message.assistant').count();
     await send('Write sixty paragraphs');
-    const firstBlock = lastReply().locator('.md-block').first();
+    const firstBlock = page.locator('article.message.assistant').nth(repliesBefore).locator('.md-block').first();
     await firstBlock.waitFor();
     // Watch the first block from now on: a re-render of the whole reply would rewrite it.
     await firstBlock.evaluate((element) => {
@@ -167,6 +170,7 @@ describe('a reply as it streams', () => {
     await waitFor(() => code.innerText().catch(() => ''), (text) => text.includes('return f"hi {name}"'));
     expect(await page.getByRole('button', { name: 'Stop' }).isVisible()).toBe(true);
     expect(await code.innerText()).toBe('def greet(name):\n    return f"hi {name}"');
+    await code.locator('.hljs-keyword').first().waitFor();
     expect(await code.locator('.hljs-keyword').allInnerTexts()).toEqual(['def', 'return']);
     expect(await lastReply().locator('.markdown').innerText()).not.toContain('```');
     await page.screenshot({ path: `${SHOTS}/half-written-fence.png` });

@@ -1,3 +1,4 @@
+import { highlighterVersion } from './highlight.js';
 import { lexBlocks, renderBlock } from './render-markdown.js';
 
 interface Block {
@@ -16,11 +17,14 @@ export class IncrementalMarkdown {
   #text = '';
   #streaming = false;
   #blocks: Block[] = [];
+  #highlighter = highlighterVersion();
 
   /** The HTML of each block of `text`; `streaming`: the text may still grow (its last block is open). */
   render(text: string, streaming: boolean): string[] {
-    if (text === this.#text && streaming === this.#streaming && this.#blocks.length > 0) return this.#html();
-    const kept = text.startsWith(this.#text) ? this.#blocks.slice(0, -1) : [];
+    const sameHighlighter = this.#highlighter === highlighterVersion();
+    if (text === this.#text && streaming === this.#streaming && sameHighlighter && this.#blocks.length > 0) return this.#html();
+    // Blocks rendered before highlighting was loaded are rendered again.
+    const kept = text.startsWith(this.#text) && sameHighlighter ? this.#blocks.slice(0, -1) : [];
     // A list can go on after a blank line, so it stays open until something else follows it.
     while (kept.length > 0 && (kept.at(-1)!.type === 'list' || kept.at(-1)!.type === 'space')) kept.pop();
     let keptText = kept.map((block) => block.raw).join('');
@@ -37,6 +41,7 @@ export class IncrementalMarkdown {
     }));
     this.#text = text;
     this.#streaming = streaming;
+    this.#highlighter = highlighterVersion();
     this.#blocks = [...kept, ...fresh];
     return this.#html();
   }

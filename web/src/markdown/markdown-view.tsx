@@ -1,5 +1,6 @@
-import { useMemo, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { copyWithFeedback } from '../lib/copy-text.js';
+import { highlighterVersion, onHighlighterLoaded } from './highlight.js';
 import { IncrementalMarkdown } from './incremental-markdown.js';
 
 /**
@@ -10,7 +11,9 @@ import { IncrementalMarkdown } from './incremental-markdown.js';
 export function MarkdownView({ text, streaming = false }: { text: string; streaming?: boolean }) {
   const renderer = useRef<IncrementalMarkdown | null>(null);
   renderer.current ??= new IncrementalMarkdown();
-  const blocks = useMemo(() => renderer.current!.render(text, streaming), [text, streaming]);
+  const [highlighter, setHighlighter] = useState(highlighterVersion);
+  useEffect(() => onHighlighterLoaded(() => setHighlighter(highlighterVersion())), []);
+  const blocks = useMemo(() => renderer.current!.render(text, streaming), [text, streaming, highlighter]);
   const onClick = (event: MouseEvent) => {
     const button = (event.target as Element).closest('button.copy-code');
     const code = button?.closest('.code-block')?.querySelector('code');
