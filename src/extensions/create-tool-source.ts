@@ -2,6 +2,7 @@
 // mcp/mcp-extension.ts loads it on first use, so creating extensions at start-up spawns and loads nothing.
 import { z } from 'zod';
 import type { ExtensionType } from '../api/extensions.js';
+import { issueSentences } from '../api/issue-sentences.js';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createDeveloperExtension } from './developer/index.js';
 import { ExtensionConfigError } from './extension-errors.js';
@@ -36,15 +37,7 @@ export function createToolSource(extension: ExtensionDefinition, environment: Ch
     return create(extension.config, environment);
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;
-    throw new ExtensionConfigError(oneLineConfigError(`Invalid config for extension "${extension.name}":\n${z.prettifyError(error)}`));
+    const problems = issueSentences(error.issues, { prefix: 'config', root: 'config', input: extension.config });
+    throw new ExtensionConfigError(`The config of extension "${extension.name}" is not valid: ${problems}.`);
   }
-}
-
-/** zod's text ("✖ problem\n  → at path" lines) as one sentence naming the fields. */
-function oneLineConfigError(message: string): string {
-  return message
-    .replace(/\n?✖ (.*)\n\s*→ at (\S+)/g, (_match, problem: string, path: string) => ` config.${path}: ${problem};`)
-    .replace(/\n\s*/g, ' ')
-    .replace(/:\s*$|;\s*$/, '.')
-    .trim();
 }

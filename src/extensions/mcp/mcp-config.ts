@@ -17,7 +17,7 @@ export const McpStdioConfig = z.strictObject({
 });
 export const McpStreamableHttpConfig = z.strictObject({
   type: z.literal('streamable_http'),
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
   headers: StringMap,
   timeout_ms: TimeoutMs,
   max_output_bytes: MaxOutputBytes,
