@@ -16,7 +16,7 @@ async function buildOpenApiDocument() {
   const store = new TieredStore(new SqliteStore(':memory:'));
   const settings = new RuntimeSettings({}, null);
   const policy = new SecurityPolicy({ host: '127.0.0.1', secretKey: null, allowedHosts: [], allowedOrigins: [] });
-  const app = createApp(await buildContext({ store, settings, logger: pino({ level: 'silent' }), policy: () => policy, bodyLimitBytes: 1 }));
+  const app = createApp(buildContext({ store, settings, logger: pino({ level: 'silent' }), policy: () => policy, bodyLimitBytes: 1 }));
   const document = openApiDocument(app, VERSION);
   await store.close();
   return document;

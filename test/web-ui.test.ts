@@ -34,7 +34,7 @@ afterAll(async () => {
 const api = async (path: string, init?: Parameters<TestServer['request']>[1]) => (await goosed.request(path, init)).json();
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
 const lastReply = () => page.locator('article.message.assistant').last();
-const replyText = async () => (await lastReply().locator('.text').allInnerTexts()).join('').trim();
+const replyText = async () => (await lastReply().locator('.markdown').allInnerTexts()).join('').trim();
 const isRunning = () => page.getByRole('button', { name: 'Stop' }).isVisible();
 
 async function send(text: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { Message, ToolCallPart } from '../api/messages.js';
 import type { ExecutionMode } from '../api/settings.js';
 import type { ModelSettings } from '../config/server-options.js';
 import type { SessionSummary } from '../api/sessions.js';
-import type { AgentTool, ExtensionInstructions, ToolCatalog } from './agent-tools.js';
+import type { ExposedTool, ExtensionInstructions, ToolCatalog } from '../extensions/tool.js';
 import { toModelPrompt } from './conversation.js';
 import { runModelStep } from './model-step.js';
 import type { ResolvedModel } from '../providers/provider-settings.js';
@@ -43,7 +43,7 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
   const message = writer.message;
   let turns = countModelCalls(message);
   // Read once per reply: the tools offered, and the instructions of the running extensions.
-  let offered: { tools: AgentTool[]; instructions: ExtensionInstructions[] } | null = null;
+  let offered: { tools: ExposedTool[]; instructions: ExtensionInstructions[] } | null = null;
   const offer = async () => (offered ??= job.mode === 'chat' ? { tools: [], instructions: [] } : await fromCatalog(services.catalog));
 
   for (;;) {
@@ -82,7 +82,7 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
   }
 }
 
-async function fromCatalog(catalog: ToolCatalog): Promise<{ tools: AgentTool[]; instructions: ExtensionInstructions[] }> {
+async function fromCatalog(catalog: ToolCatalog): Promise<{ tools: ExposedTool[]; instructions: ExtensionInstructions[] }> {
   const tools = await catalog.tools();
   return { tools, instructions: catalog.instructions() };
 }
@@ -99,6 +99,6 @@ function countModelCalls(message: Message): number {
 }
 
 /** No execute: the calls come back to the loop, which applies the execution mode and approvals. */
-function toFunctionTool(tool: AgentTool): LanguageModelV3FunctionTool {
+function toFunctionTool(tool: ExposedTool): LanguageModelV3FunctionTool {
   return { type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema as LanguageModelV3FunctionTool['inputSchema'] };
 }

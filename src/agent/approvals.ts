@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Approval } from '../api/approvals.js';
-import { Conflict, NotFound } from '../api/errors.js';
+import { Conflict, NotFound } from '../api/domain-errors.js';
 import type { ApprovalDecision } from '../api/events.js';
 import type { ToolCallPart } from '../api/messages.js';
 import type { EventLog } from '../events/event-log.js';

@@ -1,4 +1,4 @@
-import { NotFound, SessionBusy, ShuttingDown } from '../api/errors.js';
+import { NotFound, SessionBusy, ShuttingDown } from '../api/domain-errors.js';
 import type { Message } from '../api/messages.js';
 import type { SessionSummary } from '../api/sessions.js';
 import type { Store } from '../store/store.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Conflict, DomainError } from '../api/errors.js';
+import { Conflict, DomainError } from '../api/domain-errors.js';
 import type { Message, SendMessageRequest, ToolCallPart } from '../api/messages.js';
 import type { SessionStatus, SessionSummary } from '../api/sessions.js';
 import type { ModelSettings } from '../config/server-options.js';
@@ -8,7 +8,7 @@ import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { EventLog } from '../events/event-log.js';
 import type { ProviderSettings, ResolvedModel } from '../providers/provider-settings.js';
 import type { Store } from '../store/store.js';
-import type { ToolCatalog } from './agent-tools.js';
+import type { ToolCatalog } from '../extensions/tool.js';
 import { runAgentLoop, MaxTurnsReached } from './agent-loop.js';
 import type { ApprovalAnswer, Approvals } from './approvals.js';
 import { ProviderFailure } from './model-step.js';

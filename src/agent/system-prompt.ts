@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../api/sessions.js';
-import type { AgentTool, ExtensionInstructions } from './agent-tools.js';
+import type { ExposedTool, ExtensionInstructions } from '../extensions/tool.js';
 
 /**
  * Most characters of one extension's instructions put in the prompt (about 2,000 tokens): a server
@@ -8,7 +8,7 @@ import type { AgentTool, ExtensionInstructions } from './agent-tools.js';
 export const MAX_EXTENSION_INSTRUCTIONS_CHARS = 8_000;
 
 /** The instructions every reply starts from: who the agent is, where it works, what it can use. */
-export function buildSystemPrompt(session: SessionSummary, tools: readonly AgentTool[], instructions: readonly ExtensionInstructions[] = []): string {
+export function buildSystemPrompt(session: SessionSummary, tools: readonly ExposedTool[], instructions: readonly ExtensionInstructions[] = []): string {
   const lines = [
     'You are goose, an AI agent that helps with software and everyday computer work.',
     `You are working in the directory ${session.working_directory}; relative paths mean paths inside it.`,

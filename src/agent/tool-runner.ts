@@ -1,7 +1,7 @@
 import type { ExecutionMode } from '../api/settings.js';
 import type { ToolCallPart, ToolResultBody } from '../api/messages.js';
 import type { PermissionDecision } from '../api/permissions.js';
-import type { AgentTool } from './agent-tools.js';
+import type { ExposedTool } from '../extensions/tool.js';
 import type { ApprovalAnswer } from './approvals.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
@@ -9,7 +9,7 @@ import { StopReason } from './stop-reason.js';
 /** What running a reply's tool calls needs from the reply it belongs to. */
 export interface ToolRunContext {
   writer: ReplyWriter;
-  tools: ReadonlyMap<string, AgentTool>;
+  tools: ReadonlyMap<string, ExposedTool>;
   mode: ExecutionMode;
   workingDirectory: string;
   signal: AbortSignal;
@@ -21,7 +21,7 @@ export interface ToolRunContext {
 }
 
 /** Why a call needs a person, or null when it may run now. */
-function approvalReason(mode: ExecutionMode, tool: AgentTool): string | null {
+function approvalReason(mode: ExecutionMode, tool: ExposedTool): string | null {
   if (mode === 'approve') return 'Every tool call needs approval (execution mode "approve").';
   if (mode === 'smart_approval' && !tool.readOnly) return `${tool.name} can change things (it is not declared read-only).`;
   return null;

@@ -6,6 +6,7 @@ export type ExtensionType = z.infer<typeof ExtensionType>;
 export const ExtensionState = z.enum(['stopped', 'starting', 'running', 'failed']).openapi('ExtensionState', {
   description: 'stopped: disabled, or not started yet (extensions start on first use); failed: could not start or crashed (`last_error` says why); it is started again on its next use or when toggled.',
 });
+export type ExtensionState = z.infer<typeof ExtensionState>;
 
 export const ExtensionToolInfo = z
   .object({ name: z.string().openapi({ description: 'As the model sees it: `<extension>__<tool>`.' }), description: z.string(), read_only: z.boolean() })

@@ -43,7 +43,7 @@ export function readConfigFile(path: string): ConfigFile {
  */
 export function updateConfigFile(path: string, patch: ConfigFile): void {
   const target = followLinks(path);
-  // As a Document, not Document.Parsed: a new map may be set as its contents below.
+  // Typed as an editable Document (not a parsed one), so that a map can be put in where none is.
   const document: Document = parseDocument(readConfigText(target));
   if (document.errors.length > 0) throw new ConfigError(`config file ${path} is not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
   validate(path, document.toJS() ?? {});

@@ -1,21 +1,19 @@
 // Builds the ToolSource for one configured extension. MCP code (and the SDK) is not imported here:
-// mcp-extension.ts loads it on first use, so creating extensions at start-up spawns and loads nothing.
+// mcp/mcp-extension.ts loads it on first use, so creating extensions at start-up spawns and loads nothing.
 import { z } from 'zod';
+import type { ExtensionType } from '../api/extensions.js';
+import { issueSentences } from '../api/issue-sentences.js';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createDeveloperExtension } from './developer/index.js';
-import { createMcpExtension, type McpExtensionConfig } from './mcp-extension.js';
+import { ExtensionConfigError } from './extension-errors.js';
+import type { McpExtensionConfig } from './mcp/mcp-config.js';
+import { createMcpExtension } from './mcp/mcp-extension.js';
 import type { ToolSource } from './tool.js';
 
 export interface ExtensionDefinition {
   name: string;
-  type: 'builtin' | 'stdio' | 'streamable_http';
+  type: ExtensionType;
   config: Record<string, unknown>;
-}
-
-/** An unknown built-in or an invalid config: the person who configured it can fix it. */
-export class ExtensionConfigError extends Error {
-  readonly code = 'invalid_extension_config';
-  override name = 'ExtensionConfigError';
 }
 
 const builtinExtensions: Record<string, (config: Record<string, unknown>, environment: ChildEnvironment) => ToolSource> = {
@@ -23,8 +21,8 @@ const builtinExtensions: Record<string, (config: Record<string, unknown>, enviro
 };
 
 /**
- * Checks the config here, at the edge: throws ExtensionConfigError; never starts anything.
- * `environment` gives the processes the extension starts their environment.
+ * Checks the config here, at the edge: throws ExtensionConfigError, whose message names the fields
+ * at fault; never starts anything. `environment` gives the processes the extension starts their environment.
  */
 export function createToolSource(extension: ExtensionDefinition, environment: ChildEnvironment = withoutPassthrough): ToolSource {
   try {
@@ -39,6 +37,7 @@ export function createToolSource(extension: ExtensionDefinition, environment: Ch
     return create(extension.config, environment);
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;
-    throw new ExtensionConfigError(`Invalid config for extension "${extension.name}":\n${z.prettifyError(error)}`);
+    const problems = issueSentences(error.issues, { prefix: 'config', root: 'config', input: extension.config });
+    throw new ExtensionConfigError(`The config of extension "${extension.name}" is not valid: ${problems}.`);
   }
 }

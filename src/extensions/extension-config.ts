@@ -1,9 +1,9 @@
 // How an extension's configuration is read from a request and shown back: its type when the client
 // did not say, its secrets (header and env values, a URL's credentials) masked, and masked values in an
 // update taken to mean "keep what is stored".
-import { InvalidConfig } from '../api/errors.js';
 import type { ExtensionType } from '../api/extensions.js';
 import { SECRET_MASK, maskUrlSecrets } from '../api/secret-mask.js';
+import { ExtensionConfigError } from './extension-errors.js';
 
 const BUILTIN_NAMES = new Set(['developer']);
 /** Config keys whose values are maps of secrets (HTTP headers, environment variables). */
@@ -15,8 +15,7 @@ export function inferExtensionType(name: string, config: Record<string, unknown>
   if (config.command !== undefined) return 'stdio';
   if (config.url !== undefined) return 'streamable_http';
   if (BUILTIN_NAMES.has(name)) return 'builtin';
-  throw new InvalidConfig(
-    'invalid_extension_config',
+  throw new ExtensionConfigError(
     `Cannot tell what kind of extension "${name}" is: give config.command (an MCP server over stdio), config.url (over streamable HTTP), or "type". Built-in extensions: ${[...BUILTIN_NAMES].join(', ')}.`,
   );
 }
@@ -45,7 +44,7 @@ export function restoreSecrets(next: Record<string, unknown>, stored: Record<str
       Object.entries(map).map(([name, value]) => {
         if (value !== SECRET_MASK) return [name, value];
         if (!Object.hasOwn(storedMap, name)) {
-          throw new InvalidConfig('invalid_extension_config', `config.${key}.${name} is the mask ${SECRET_MASK} but no value is stored for it: send the real value.`);
+          throw new ExtensionConfigError(`config.${key}.${name} is the mask ${SECRET_MASK} but no value is stored for it: send the real value.`);
         }
         return [name, storedMap[name]];
       }),
@@ -53,15 +52,6 @@ export function restoreSecrets(next: Record<string, unknown>, stored: Record<str
   }
   if (typeof next.url === 'string' && typeof stored.url === 'string' && next.url === maskUrlSecrets(stored.url)) restored.url = stored.url;
   return restored;
-}
-
-/** The zod text of ExtensionConfigError ("✖ problem\n  → at path" lines) as one sentence naming the fields. */
-export function oneLineConfigError(message: string): string {
-  return message
-    .replace(/\n?✖ (.*)\n\s*→ at (\S+)/g, (_match, problem: string, path: string) => ` config.${path}: ${problem};`)
-    .replace(/\n\s*/g, ' ')
-    .replace(/:\s*$|;\s*$/, '.')
-    .trim();
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

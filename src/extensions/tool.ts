@@ -1,11 +1,17 @@
-// The narrow contract between the agent and anything that offers tools (the built-in developer
-// extension, MCP servers). The agent only sees these types.
+// The one tool contract. An extension offers tools as a ToolSource; the catalog offers them to the
+// model as ExposedTools (`<extension>__<tool>`); the agent sees only the ToolCatalog and these types.
+// Where a type is also on the wire (an extension's state, a progress report), the api/ schema defines it.
+import type { z } from 'zod';
+import type { ToolProgressEvent } from '../api/events.js';
+import type { ExtensionState } from '../api/extensions.js';
+
+export type { ExtensionState };
 
 /** A JSON Schema object describing a tool's arguments (always `type: "object"`). */
 export type JsonSchemaObject = { type: 'object'; properties?: Record<string, unknown>; required?: string[]; [key: string]: unknown };
 
 export interface ToolDefinition {
-  /** Name within its extension, e.g. `shell`; the agent exposes it as `<extension>__<name>`. */
+  /** Name within its extension, e.g. `shell`; the catalog exposes it as `<extension>__<name>`. */
   name: string;
   description: string;
   inputSchema: JsonSchemaObject;
@@ -13,11 +19,8 @@ export interface ToolDefinition {
   readOnly: boolean;
 }
 
-export interface ToolProgress {
-  progress: number;
-  total?: number;
-  message?: string;
-}
+/** What a running tool reports; clients get it as a `tool_progress` event. */
+export type ToolProgress = Pick<z.infer<typeof ToolProgressEvent>, 'progress' | 'total' | 'message'>;
 
 export interface ToolCallContext {
   /** The session's working directory: shell commands run here, relative paths resolve here. */
@@ -35,9 +38,7 @@ export interface ToolResult {
   isError: boolean;
 }
 
-export type ExtensionState = 'stopped' | 'starting' | 'running' | 'failed';
-
-/** One running extension as the agent sees it. */
+/** One extension's tools, as the catalog uses them. */
 export interface ToolSource {
   /** Starts the extension if needed. Rejects (with a readable message) when it cannot start; `state` is then `failed`. */
   listTools(): Promise<ToolDefinition[]>;
@@ -53,4 +54,33 @@ export interface ToolSource {
   readonly lastError: string | null;
   /** Stops the extension and every process it started; a later use starts it again. */
   close(): Promise<void>;
+}
+
+/** A tool as the model is offered it: named `<extension>__<tool>`, callable. */
+export interface ExposedTool extends ToolDefinition {
+  /** Never throws: a tool that is gone, disabled or failing gives `{isError: true}`. */
+  call(args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult>;
+}
+
+/** What an extension asks the model to know when using it, as the system prompt shows it. */
+export interface ExtensionInstructions {
+  /** The extension's configured name, the prefix of its tools. */
+  extension: string;
+  text: string;
+}
+
+/** Where the agent gets its tools each reply. */
+export interface ToolCatalog {
+  /** The tools of the enabled extensions, starting those not running yet. */
+  tools(): Promise<ExposedTool[]>;
+  /** Of the extensions running now: ask after tools(), which starts them. */
+  instructions(): ExtensionInstructions[];
+}
+
+export function textResult(content: string): ToolResult {
+  return { content, isError: false };
+}
+
+export function errorResult(content: string): ToolResult {
+  return { content, isError: true };
 }

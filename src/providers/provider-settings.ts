@@ -1,4 +1,4 @@
-import { InvalidConfig, NoProvider, NotFound } from '../api/errors.js';
+import { InvalidConfig, NoProvider, NotFound } from '../api/domain-errors.js';
 import { maskUrlSecrets } from '../api/secret-mask.js';
 import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
 import { isProviderName, type ProviderName } from '../api/provider-names.js';

@@ -10,7 +10,8 @@ import type { Approvals } from '../agent/approvals.js';
 import type { ReplyLifecycle } from '../agent/reply-lifecycle.js';
 import type { ProviderSettings } from '../providers/provider-settings.js';
 import type { SocketRegistry } from './websocket/socket-registry.js';
-import type { ExtensionManager } from '../extensions/extension-manager.js';
+import type { ExtensionCatalog } from '../extensions/extension-catalog.js';
+import type { ExtensionSettings } from '../extensions/extension-settings.js';
 
 /** What every route handler may use; built once in start-server.ts. */
 export interface AppContext {
@@ -21,7 +22,10 @@ export interface AppContext {
   replies: ReplyLifecycle;
   approvals: Approvals;
   providers: ProviderSettings;
-  extensions: ExtensionManager;
+  /** The configured extensions, as the routes change them. */
+  extensions: ExtensionSettings;
+  /** The running extensions' tools, as replies use them. */
+  catalog: ExtensionCatalog;
   settings: RuntimeSettings;
   logger: Logger;
   policy: () => SecurityPolicy;

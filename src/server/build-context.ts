@@ -9,7 +9,9 @@ import { ProviderSettings } from '../providers/provider-settings.js';
 import { Approvals } from '../agent/approvals.js';
 import { ReplyAdmission } from '../agent/reply-admission.js';
 import { ReplyLifecycle } from '../agent/reply-lifecycle.js';
-import { ExtensionManager } from '../extensions/extension-manager.js';
+import { ExtensionCatalog } from '../extensions/extension-catalog.js';
+import { ExtensionRegistry } from '../extensions/extension-registry.js';
+import { ExtensionSettings } from '../extensions/extension-settings.js';
 import { childEnvironment } from '../extensions/child-environment.js';
 import { VERSION } from '../version.js';
 import { SocketRegistry } from './websocket/socket-registry.js';
@@ -34,13 +36,17 @@ export interface ContextParts {
 }
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
-export async function buildContext(parts: ContextParts): Promise<AppContext> {
+export function buildContext(parts: ContextParts): AppContext {
   const { store, settings, logger } = parts;
   const events = new EventLog({ backbone: new StoreBackbone(store), replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
   const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
   const providers = new ProviderSettings({ store, env: parts.env ?? process.env });
-  // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
-  const extensions = await ExtensionManager.open(store, logger, (explicit) => childEnvironment(settings.get().env_passthrough, explicit));
+  const registry = new ExtensionRegistry({
+    rows: store.extensions,
+    // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
+    environment: (explicit) => childEnvironment(settings.get().env_passthrough, explicit),
+  });
+  const catalog = new ExtensionCatalog({ registry, logger });
   const approvals = new Approvals({ store, events });
   const replies = new ReplyLifecycle({
     store,
@@ -48,7 +54,7 @@ export async function buildContext(parts: ContextParts): Promise<AppContext> {
     admission: new ReplyAdmission({ store }),
     approvals,
     providers,
-    catalog: extensions,
+    catalog,
     settings,
     logger,
     model: { ...defaultModelSettings, ...parts.model },
@@ -63,7 +69,8 @@ export async function buildContext(parts: ContextParts): Promise<AppContext> {
     version: VERSION,
     events,
     providers,
-    extensions,
+    extensions: new ExtensionSettings({ store, registry, catalog }),
+    catalog,
     approvals,
     replies,
     followerQueueBytes,

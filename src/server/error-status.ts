@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
-import { DomainError, type DomainErrorCode, type ErrorBody } from '../api/errors.js';
+import { DomainError, type DomainErrorCode } from '../api/domain-errors.js';
+import type { ErrorBody } from '../api/errors.js';
 import { HttpError, type ErrorStatus } from './http-error.js';
 
 /** The one table from a domain error's code to the HTTP status it is answered with. */

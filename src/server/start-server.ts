@@ -66,7 +66,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
   let policy = buildPolicy(settings.get());
   settings.onChange((current) => (policy = buildPolicy(current)));
 
-  const context = await buildContext({
+  const context = buildContext({
     store,
     settings,
     logger,
@@ -113,7 +113,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     // After the replies, so that WebSocket followers saw how they ended; upgraded sockets are not the HTTP server's to close.
     await context.sockets.close();
     // After the replies: their tool calls have ended; now the MCP servers and shells stop too.
-    await context.extensions.closeAll();
+    await context.catalog.closeAll();
     server.closeAllConnections();
     await stopped;
     context.events.close();

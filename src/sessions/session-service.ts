@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidInput, NotFound } from '../api/errors.js';
+import { InvalidInput, NotFound } from '../api/domain-errors.js';
 import type { CreateSessionRequest, ImportSessionRequest, Session, SessionExport, SessionSummary, UpdateSessionRequest } from '../api/sessions.js';
 import type { Message } from '../api/messages.js';
 import type { RuntimeSettings } from '../config/runtime-settings.js';

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { InvalidInput } from '../api/errors.js';
+import { InvalidInput } from '../api/domain-errors.js';
 
 /** An existing directory, as a real absolute path (symlinks resolved), or InvalidInput saying why not. */
 export function resolveWorkingDirectory(requested: string | undefined): string {

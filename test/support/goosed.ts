@@ -26,6 +26,8 @@ export interface TestServerOptions {
   dataDir?: string;
   configFile?: string;
   host?: string;
+  /** Default: any free port. A restart test gives the port of the server it replaces. */
+  port?: number;
   bodyLimitBytes?: number;
   env?: Record<string, string | undefined>;
   model?: ServerOptions['model'];
@@ -44,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const configFile = options.configFile ?? join(dataDir, 'config.yaml');
   const server = await startServer({
     host: options.host ?? '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     logLevel: 'silent',
     dataDir,
     configFile,

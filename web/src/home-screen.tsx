@@ -43,7 +43,7 @@ export function HomeScreen({ keyVersion }: { keyVersion: number }) {
         </li>
         <li>
           <span class="step-title">Start a session</span>
-          <span class="muted">Use “New session” in the list; each session works in one directory.</span>
+          <span class="muted">Click “New session” in the session list (under Menu on a narrow screen); each session works in one directory.</span>
         </li>
       </ol>
     </div>

@@ -1,7 +1,7 @@
 // How a built-in tool is declared: one zod schema validates the model's arguments and is also the
 // JSON Schema the model sees, so the two cannot drift apart.
 import { z } from 'zod';
-import type { ToolCallContext, ToolDefinition, ToolResult, JsonSchemaObject } from '../tool.js';
+import { errorResult, type ToolCallContext, type ToolDefinition, type ToolResult, type JsonSchemaObject } from '../tool.js';
 
 /** A mistake in the model's request (bad path, no match, ...): its message is shown to the model. */
 export class ToolInputError extends Error {
@@ -40,14 +40,6 @@ export function defineTool<Input extends z.ZodObject>(tool: {
       }
     },
   };
-}
-
-export function textResult(content: string): ToolResult {
-  return { content, isError: false };
-}
-
-export function errorResult(content: string): ToolResult {
-  return { content, isError: true };
 }
 
 function toJsonSchema(input: z.ZodObject): JsonSchemaObject {

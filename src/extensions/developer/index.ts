@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { MaxOutputBytes } from '../capped-output.js';
 import { BackgroundJobs } from './background-jobs.js';
-import { errorResult, type BuiltinTool } from './builtin-tool.js';
+import type { BuiltinTool } from './builtin-tool.js';
 import { EditHistory } from './edit-history.js';
 import { createShellTool } from './shell.js';
 import { createTextEditorTools } from './text-editor.js';
 import { withoutPassthrough, type ChildEnvironment } from '../child-environment.js';
-import type { ToolCallContext, ToolDefinition, ToolResult, ToolSource } from '../tool.js';
+import { errorResult, type ToolCallContext, type ToolDefinition, type ToolResult, type ToolSource } from '../tool.js';
 
 export const DeveloperConfig = z.strictObject({
   allow_shell: z.boolean().default(false),

@@ -3,10 +3,10 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BackgroundJobs } from './background-jobs.js';
-import { defineTool, errorResult, type BuiltinTool } from './builtin-tool.js';
+import { defineTool, type BuiltinTool } from './builtin-tool.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
 import type { ChildEnvironment } from '../child-environment.js';
-import type { ToolResult } from '../tool.js';
+import { errorResult, type ToolResult } from '../tool.js';
 
 export interface ShellToolOptions {
   allowShell: boolean;

@@ -2,7 +2,8 @@
 // resolvePathInside (real path, then containment) before anything touches the disk, and every file
 // through withFileInside (opened so that the checked path cannot be swapped, regular files only).
 import { z } from 'zod';
-import { defineTool, textResult, ToolInputError, type BuiltinTool } from './builtin-tool.js';
+import { defineTool, ToolInputError, type BuiltinTool } from './builtin-tool.js';
+import { textResult } from '../tool.js';
 import type { EditHistory } from './edit-history.js';
 import { resolvePathInside } from './file-paths.js';
 import { removeInside, withFileInside } from './open-inside.js';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Message, MessageListQuery } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
-import { InvalidInput } from '../../api/errors.js';
+import { InvalidInput } from '../../api/domain-errors.js';
 import { decodeMessageCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { NotFound } from '../../api/errors.js';
+import { NotFound } from '../../api/domain-errors.js';
 import { Permission, PermissionListQuery, PermissionToolParam } from '../../api/permissions.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent } from './route-helpers.js';

@@ -10,12 +10,13 @@ function newMessageId(): string {
 
 /**
  * Starts a reply. Its events reach the page through `/events`, which the chat follows anyway, so the
- * stream this answers with is closed at once (the reply goes on; that is how goosed works).
+ * stream this answers with is closed at once (the reply goes on; that is how goosed works). With
+ * `queue`, a reply that is running is waited for first: the answer comes when this one starts.
  */
-export async function sendMessage(sessionId: string, content: string): Promise<void> {
+export async function sendMessage(sessionId: string, content: string, { queue = false }: { queue?: boolean } = {}): Promise<void> {
   const { data, error, response } = await api.POST('/api/sessions/{id}/messages/stream', {
     params: { path: { id: sessionId } },
-    body: { content, id: newMessageId() },
+    body: { content, id: newMessageId(), ...(queue ? { queue: true } : {}) },
     parseAs: 'stream',
   });
   if (error !== undefined || !response.ok) throw GoosedError.fromBody(response.status, error, response.statusText);

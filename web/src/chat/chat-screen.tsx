@@ -1,29 +1,34 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ApprovalDecision } from '../../../src/client/index.js';
-import { describeError, GoosedError } from '../lib/api.js';
+import { GoosedError, problemOf } from '../lib/api.js';
 import { announce } from '../lib/announce.js';
+import type { PageError } from '../lib/page-error.js';
+import { ProblemLine } from '../lib/problem-line.js';
 import { sessionsChanged } from '../sessions/session-list.js';
 import { answerApproval, cancelReply, sendMessage } from './chat-actions.js';
 import { ChatHeader } from './chat-header.js';
-import { Composer } from './composer.js';
+import { Composer, type SendResult } from './composer.js';
+import { ConnectionNotice, useRestartNotice } from './connection-notice.js';
 import { MessageView } from './message-view.js';
-import { useChat, type Connection } from './use-chat.js';
+import { useChat } from './use-chat.js';
 
 export function ChatScreen({ sessionId, keyVersion }: { sessionId: string; keyVersion: number }) {
   const { chat, connection } = useChat(sessionId, keyVersion);
-  const [problem, setProblem] = useState<{ text: string; code?: string } | null>(null);
+  const [problem, setProblem] = useState<PageError | null>(null);
   const log = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const session = chat.session;
   const running = chat.messages.some((message) => message.role === 'assistant' && message.status === 'running');
   const approvals = Object.values(chat.approvals);
 
+  const restart = useRestartNotice(chat.messages, connection);
+
   useEffect(() => setProblem(null), [sessionId]);
   // Follow the reply as it grows, unless the reader scrolled up to read something.
   useLayoutEffect(() => {
     const element = log.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;
-  }, [chat.messages, approvals.length]);
+  }, [chat.messages, approvals.length, connection.state, restart.shown]);
   // The list shows names and whether a reply runs.
   useEffect(() => sessionsChanged(), [session?.name, session?.status]);
   useEffect(() => {
@@ -35,16 +40,18 @@ export function ChatScreen({ sessionId, keyVersion }: { sessionId: string; keyVe
     wasRunning.current = running;
   }, [running]);
 
-  const report = (error: unknown) => setProblem({ text: describeError(error), code: error instanceof GoosedError ? error.code : undefined });
-  const send = async (content: string) => {
+  const report = (error: unknown) => setProblem(problemOf(error));
+  const send = async (content: string, queue: boolean): Promise<SendResult> => {
     setProblem(null);
+    restart.dismiss();
     stickToBottom.current = true;
     try {
-      await sendMessage(sessionId, content);
-      return true;
+      await sendMessage(sessionId, content, { queue });
+      return 'sent';
     } catch (error) {
+      if (error instanceof GoosedError && error.code === 'session_busy') return 'busy';
       report(error);
-      return false;
+      return 'failed';
     }
   };
   const cancel = async () => {
@@ -73,7 +80,7 @@ export function ChatScreen({ sessionId, keyVersion }: { sessionId: string; keyVe
   return (
     <div class="chat" aria-busy={connection.state === 'loading'}>
       {session ? <ChatHeader session={session} onError={(text) => setProblem(text ? { text } : null)} /> : <header class="chat-head" />}
-      <ConnectionNotice connection={connection} />
+      <ConnectionNotice connection={connection} restarted={restart.shown} onDismiss={restart.dismiss} />
       <div
         class="log"
         ref={log}
@@ -94,36 +101,8 @@ export function ChatScreen({ sessionId, keyVersion }: { sessionId: string; keyVe
           <MessageView key={message.id} message={message} approvals={approvals} progress={chat.progress} onAnswer={answer} />
         ))}
       </div>
-      {problem && (
-        <p class="problem" role="alert">
-          {problem.text}
-          {problem.code === 'no_provider' && (
-            <>
-              {' '}
-              <a href="#/providers">Set up a provider</a>
-            </>
-          )}
-        </p>
-      )}
+      {problem && <ProblemLine problem={problem} />}
       <Composer running={running} connected={connection.state === 'open'} onSend={send} onCancel={cancel} />
     </div>
   );
-}
-
-function ConnectionNotice({ connection }: { connection: Connection }) {
-  if (connection.state === 'reconnecting') {
-    return (
-      <p class="notice" role="status">
-        Connection lost — reconnecting; nothing of the reply is lost.
-      </p>
-    );
-  }
-  if (connection.state === 'failed') {
-    return (
-      <p class="notice error" role="alert">
-        {connection.message}
-      </p>
-    );
-  }
-  return null;
 }

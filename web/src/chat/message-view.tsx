@@ -1,5 +1,9 @@
 import type { ApprovalDecision, Message } from '../../../src/client/index.js';
-import { formatTokens } from '../lib/format.js';
+import { copyWithFeedback } from '../lib/copy-text.js';
+import { formatTokens, messageTime } from '../lib/format.js';
+import { pageErrorOf } from '../lib/page-error.js';
+import { ProblemLine } from '../lib/problem-line.js';
+import { MarkdownView } from '../markdown/markdown-view.js';
 import type { PendingApproval, ToolProgress } from './chat-state.js';
 import { ToolCallCard } from './tool-call-card.js';
 
@@ -10,6 +14,7 @@ export interface MessageViewProps {
   onAnswer: (approvalId: string, decision: ApprovalDecision) => Promise<void>;
 }
 
+/** How a reply that did not complete ended: one line, whatever the reply's error says besides. */
 const endings: Partial<Record<Message['status'], string>> = {
   cancelled: 'Stopped.',
   interrupted: 'Interrupted: the server stopped while this reply was running.',
@@ -19,17 +24,21 @@ export function MessageView({ message, approvals, progress, onAnswer }: MessageV
   if (message.role === 'user') {
     return (
       <article class="message user" aria-label="You said">
-        <Text text={message.content} />
+        <div class="bubble">
+          <MarkdownView text={message.content} />
+        </div>
+        <MessageFooter message={message} />
       </article>
     );
   }
   const running = message.status === 'running';
   const empty = message.parts.length === 0;
+  const ending = endings[message.status];
   return (
     <article class={`message assistant ${message.status}`} aria-label="Reply" aria-busy={running}>
-      {message.parts.map((part) =>
+      {message.parts.map((part, index) =>
         part.type === 'text' ? (
-          <Text text={part.text} />
+          <MarkdownView key={`text-${index}`} text={part.text} streaming={running && index === message.parts.length - 1} />
         ) : (
           <ToolCallCard
             key={part.id}
@@ -48,35 +57,30 @@ export function MessageView({ message, approvals, progress, onAnswer }: MessageV
           <i />
         </span>
       )}
-      {message.error && (
-        <p class="message-error" role="alert">
-          {message.error.error} <span class="mono muted">({message.error.code})</span>
-        </p>
+      {ending ? (
+        <p class="message-ending">{ending}</p>
+      ) : (
+        message.error && <ProblemLine class="message-error" problem={pageErrorOf(message.error.code, message.error.error)} />
       )}
-      {endings[message.status] && <p class="message-ending muted small-text">{endings[message.status]}</p>}
-      {!running && message.usage && message.usage.total_tokens > 0 && <p class="usage">{formatTokens(message.usage.total_tokens)}</p>}
+      {!running && <MessageFooter message={message} />}
     </article>
   );
 }
 
-/** Text as written, with ``` fences as code blocks. Everything is a text node: nothing the model says becomes markup. */
-function Text({ text }: { text: string }) {
-  const pieces: { code: boolean; text: string }[] = [];
-  const fence = /```[^\n`]*\n?([\s\S]*?)(?:```|$)/g;
-  let last = 0;
-  for (let match = fence.exec(text); match; match = fence.exec(text)) {
-    if (match.index > last) pieces.push({ code: false, text: text.slice(last, match.index) });
-    pieces.push({ code: true, text: match[1].replace(/\n$/, '') });
-    last = fence.lastIndex;
-  }
-  if (last < text.length) pieces.push({ code: false, text: text.slice(last) });
+/** When it was written, what it cost, and a button that copies its text (as markdown). */
+function MessageFooter({ message }: { message: Message }) {
+  const time = messageTime(message.created_at);
   return (
-    <div class="text">
-      {pieces.map((piece) => {
-        if (piece.code) return <pre class="code">{piece.text}</pre>;
-        const prose = piece.text.replace(/^\n+|\n+$/g, '');
-        return prose && <p>{prose}</p>;
-      })}
-    </div>
+    <footer class="message-footer">
+      <time dateTime={message.created_at} title={time.title}>
+        {time.label}
+      </time>
+      {message.usage && message.usage.total_tokens > 0 && <span class="usage">{formatTokens(message.usage.total_tokens)}</span>}
+      {message.content && (
+        <button type="button" class="copy-message" aria-label={message.role === 'user' ? 'Copy what you wrote' : 'Copy the reply'} onClick={(event) => copyWithFeedback(event.currentTarget, message.content)}>
+          Copy
+        </button>
+      )}
+    </footer>
   );
 }

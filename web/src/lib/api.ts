@@ -1,5 +1,6 @@
 import { createGoosedClient, dataOf, GoosedError } from '../../../src/client/index.js';
 import { readKey } from './key-store.js';
+import { pageError, type PageError } from './page-error.js';
 
 /** The typed client for this page: same origin, the key from sessionStorage on every request. */
 export const api = createGoosedClient({ baseUrl: location.origin, key: readKey });
@@ -19,11 +20,11 @@ export function onKeyNeeded(listener: Listener): () => void {
   return () => keyListeners.delete(listener);
 }
 
-/** A sentence for a failed call; a 401 also brings up the key prompt. */
-export function describeError(error: unknown): string {
-  if (error instanceof GoosedError) {
-    if (error.status === 401) reportKeyNeeded();
-    return error.message;
-  }
-  return error instanceof Error ? error.message : String(error);
+/** A failed call in the page's words (with a link where one helps); a 401 also brings up the key prompt. */
+export function problemOf(error: unknown): PageError {
+  if (error instanceof GoosedError && error.status === 401) reportKeyNeeded();
+  return pageError(error);
 }
+
+/** The sentence of problemOf. */
+export const describeError = (error: unknown): string => problemOf(error).text;

@@ -25,3 +25,14 @@ export function splitToolName(name: string): [string | null, string] {
   const index = name.indexOf('__');
   return index === -1 ? [null, name] : [name.slice(0, index), name.slice(index + 2)];
 }
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndClock = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+/** "14:32" today, "3 Mar, 14:32" on another day; `title` is the full date and time. */
+export function messageTime(iso: string, now = new Date()): { label: string; title: string } {
+  const date = new Date(iso);
+  const today = date.toDateString() === now.toDateString();
+  return { label: (today ? clock : dayAndClock).format(date), title: full.format(date) };
+}

@@ -21,3 +21,9 @@ export const SettingsIcon = () => (
     <circle cx="9" cy="17" r="2" />
   </svg>
 );
+
+export const MenuIcon = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true" {...stroke}>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </svg>
+);

@@ -5,9 +5,25 @@ import { sessionsChanged } from './session-list.js';
 import { Field } from '../lib/field.js';
 import { FormSubmitRow, useFormSubmit } from '../lib/form-submit.js';
 
+/** Directories recent sessions worked in, newest first, each once. */
+function useRecentDirectories(limit = 4): string[] {
+  const [directories, setDirectories] = useState<string[]>([]);
+  useEffect(() => {
+    const controller = new AbortController();
+    // The list is ordered by last activity; a failure only means no suggestions.
+    dataOf(api.GET('/api/sessions', { params: { query: { limit: 50 } }, signal: controller.signal })).then(
+      (sessions) => setDirectories([...new Set(sessions.map((session) => session.working_directory))].slice(0, limit)),
+      () => {},
+    );
+    return () => controller.abort();
+  }, []);
+  return directories;
+}
+
 export function NewSessionForm({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [directory, setDirectory] = useState('');
+  const recent = useRecentDirectories();
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => nameInput.current?.focus(), []);
 
@@ -20,8 +36,15 @@ export function NewSessionForm({ onDone }: { onDone: () => void }) {
     navigate({ screen: 'session', id: session.id });
   });
 
+  // Esc closes the form only, not the menu around it.
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    onDone();
+  };
+
   return (
-    <form class="new-session" onSubmit={submit.onSubmit} onKeyDown={(event) => event.key === 'Escape' && onDone()} aria-label="New session">
+    <form class="new-session" onSubmit={submit.onSubmit} onKeyDown={closeOnEscape} aria-label="New session">
       <Field id="new-session-name" label="Name">
         <input id="new-session-name" ref={nameInput} value={name} placeholder="New session" maxLength={500} onInput={(event) => setName(event.currentTarget.value)} />
       </Field>
@@ -34,6 +57,16 @@ export function NewSessionForm({ onDone }: { onDone: () => void }) {
           onInput={(event) => setDirectory(event.currentTarget.value)}
         />
       </Field>
+      {recent.length > 0 && (
+        <div class="recent-directories" role="group" aria-label="Recent directories">
+          <span class="muted small-text">Recent:</span>
+          {recent.map((path) => (
+            <button type="button" class="directory-chip mono" title={path} aria-pressed={directory === path} onClick={() => setDirectory(path)}>
+              {path}
+            </button>
+          ))}
+        </div>
+      )}
       <FormSubmitRow submit={submit} label="Create" busyLabel="Creating…" small>
         <button type="button" class="button small" onClick={onDone}>
           Cancel

@@ -1,3 +1,4 @@
+import type { RefObject } from 'preact';
 import { useState } from 'preact/hooks';
 import { hrefOf, type Route } from '../lib/route.js';
 import { timeAgo } from '../lib/format.js';
@@ -11,14 +12,14 @@ const screens = [
   { screen: 'settings', label: 'Settings', Icon: SettingsIcon },
 ] as const;
 
-export function SessionSidebar({ route, keyVersion }: { route: Route; keyVersion: number }) {
+export function SessionSidebar({ route, keyVersion, panel }: { route: Route; keyVersion: number; panel: RefObject<HTMLElement | null> }) {
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
   const { sessions, error } = useSessionList(query, keyVersion);
   const currentId = route.screen === 'session' ? route.id : null;
 
   return (
-    <aside class="sidebar">
+    <aside class="sidebar" id="sidebar" ref={panel}>
       <div class="brand">
         <a href="#/" class="brand-link">
           <img src="/favicon.svg" alt="" width="24" height="24" />
@@ -54,7 +55,7 @@ export function SessionSidebar({ route, keyVersion }: { route: Route; keyVersion
           onInput={(event) => setQuery(event.currentTarget.value)}
         />
         {error && <p class="error-text">{error}</p>}
-        {sessions && sessions.length === 0 && <p class="muted small-text">{query ? 'No session matches.' : 'No sessions yet.'}</p>}
+        {sessions && sessions.length === 0 && <p class="muted small-text">{query ? 'No session matches.' : 'No sessions yet: click New session to start one.'}</p>}
         <ul class="session-list">
           {sessions?.map((session) => (
             <li key={session.id}>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Extension } from '../../../src/client/index.js';
 import { api, dataOf, describeError, GoosedError } from '../lib/api.js';
 import { AddExtensionForm } from './add-extension-form.js';
+import { joinCommandLine } from './command-line.js';
+import { EditExtensionForm } from './edit-extension-form.js';
 
 const typeLabels: Record<Extension['type'], string> = { builtin: 'built-in', stdio: 'command', streamable_http: 'HTTP' };
 
@@ -17,13 +19,18 @@ export function ExtensionsScreen({ keyVersion }: { keyVersion: number }) {
     }
   };
   useEffect(() => void load(), [keyVersion]);
-  // Extensions start in the background: look again while one is starting.
-  const starting = extensions?.some((extension) => extension.state === 'starting') ?? false;
+  // Extensions start in the background, and list their tools once running: look again meanwhile
+  // (for at most half a minute, as a server may well have no tools at all).
+  const settling = extensions?.some((extension) => extension.state === 'starting' || (extension.state === 'running' && extension.type !== 'builtin' && extension.tools.length === 0)) ?? false;
   useEffect(() => {
-    if (!starting) return;
-    const timer = setInterval(load, 1000);
+    if (!settling) return;
+    let looks = 0;
+    const timer = setInterval(() => {
+      if (++looks >= 30) clearInterval(timer);
+      void load();
+    }, 1000);
     return () => clearInterval(timer);
-  }, [starting]);
+  }, [settling]);
 
   const act = async (action: () => Promise<unknown>) => {
     setError(null);
@@ -53,10 +60,12 @@ export function ExtensionsScreen({ keyVersion }: { keyVersion: number }) {
           {error}
         </p>
       )}
-      {extensions && extensions.length === 0 && <p class="muted">None yet. Without extensions the agent can only talk.</p>}
+      {extensions && extensions.length === 0 && (
+        <p class="muted">None yet: without extensions the agent can only talk. Add one below; the built-in developer tools are a good start.</p>
+      )}
       <ul class="extension-list">
         {extensions?.map((extension) => (
-          <ExtensionCard key={extension.id} extension={extension} onToggle={() => toggle(extension)} onRemove={() => remove(extension)} />
+          <ExtensionCard key={extension.id} extension={extension} onToggle={() => toggle(extension)} onRemove={() => remove(extension)} onEdited={load} />
         ))}
       </ul>
       <AddExtensionForm onAdded={load} />
@@ -64,8 +73,16 @@ export function ExtensionsScreen({ keyVersion }: { keyVersion: number }) {
   );
 }
 
-function ExtensionCard({ extension, onToggle, onRemove }: { extension: Extension; onToggle: () => Promise<void>; onRemove: () => Promise<void> }) {
+interface ExtensionCardProps {
+  extension: Extension;
+  onToggle: () => Promise<void>;
+  onRemove: () => Promise<void>;
+  onEdited: () => Promise<void>;
+}
+
+function ExtensionCard({ extension, onToggle, onRemove, onEdited }: ExtensionCardProps) {
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -84,6 +101,11 @@ function ExtensionCard({ extension, onToggle, onRemove }: { extension: Extension
           <input id={switchId} type="checkbox" role="switch" checked={extension.enabled} disabled={busy} onChange={() => run(onToggle)} />
           Enabled
         </label>
+        {!editing && (
+          <button type="button" class="button small" onClick={() => setEditing(true)}>
+            Edit…
+          </button>
+        )}
         {confirming ? (
           <span class="confirm" role="group" aria-label={`Remove ${extension.name}?`}>
             <button type="button" class="button small danger" disabled={busy} onClick={() => run(onRemove)}>
@@ -99,7 +121,17 @@ function ExtensionCard({ extension, onToggle, onRemove }: { extension: Extension
           </button>
         )}
       </div>
-      <ConfigSummary extension={extension} />
+      {editing ? (
+        <EditExtensionForm
+          extension={extension}
+          onDone={async (saved) => {
+            setEditing(false);
+            if (saved) await onEdited();
+          }}
+        />
+      ) : (
+        <ConfigSummary extension={extension} />
+      )}
       {extension.state === 'failed' && extension.last_error && <p class="error-text small-text">{extension.last_error}</p>}
       {extension.tools.length > 0 && (
         <p class="tools small-text">
@@ -122,7 +154,7 @@ function ConfigSummary({ extension }: { extension: Extension }) {
   }
   const target =
     extension.type === 'stdio'
-      ? [config.command, ...(Array.isArray(config.args) ? config.args : [])].filter((part) => typeof part === 'string').join(' ')
+      ? joinCommandLine(String(config.command ?? ''), Array.isArray(config.args) ? config.args.map(String) : [])
       : String(config.url ?? '');
   return <p class="mono small-text muted">{target}</p>;
 }

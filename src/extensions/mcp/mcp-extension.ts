@@ -1,36 +1,10 @@
 // An MCP server (stdio or streamable HTTP) as a ToolSource. Nothing is spawned or loaded until the
 // first use; a server that crashes or stops answering is marked failed, its calls get error
 // results, and the next use starts it again.
-import { z } from 'zod';
-import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
-import { MaxOutputBytes } from './capped-output.js';
+import { withoutPassthrough, type ChildEnvironment } from '../child-environment.js';
+import { errorResult, type ExtensionState, type ToolCallContext, type ToolDefinition, type ToolResult, type ToolSource } from '../tool.js';
+import { McpExtensionConfig, type McpExtensionSettings } from './mcp-config.js';
 import type { McpConnection } from './mcp-connection.js';
-import type { ExtensionState, ToolCallContext, ToolDefinition, ToolResult, ToolSource } from './tool.js';
-
-const TimeoutMs = z.number().int().positive().default(60_000);
-const StringMap = z.record(z.string(), z.string()).default({});
-
-export const McpStdioConfig = z.strictObject({
-  type: z.literal('stdio'),
-  command: z.string().min(1),
-  args: z.array(z.string()).default([]),
-  env: StringMap,
-  cwd: z.string().optional(),
-  timeout_ms: TimeoutMs,
-  max_output_bytes: MaxOutputBytes,
-});
-export const McpStreamableHttpConfig = z.strictObject({
-  type: z.literal('streamable_http'),
-  url: z.url({ protocol: /^https?$/ }),
-  headers: StringMap,
-  timeout_ms: TimeoutMs,
-  max_output_bytes: MaxOutputBytes,
-});
-export const McpExtensionConfig = z.discriminatedUnion('type', [McpStdioConfig, McpStreamableHttpConfig]);
-/** The configuration as written (defaults may be left out). */
-export type McpExtensionConfig = z.input<typeof McpExtensionConfig>;
-/** The configuration with defaults applied. */
-export type McpExtensionSettings = z.output<typeof McpExtensionConfig>;
 
 /** After a call times out, a ping this long (at most) tells a slow tool from a hung server. */
 const LIVENESS_PING_MAX_MS = 5_000;
@@ -194,10 +168,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-function errorResult(content: string): ToolResult {
-  return { content, isError: true };
 }
 
 function messageOf(error: unknown): string {

@@ -5,13 +5,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { ChildEnvironment } from './child-environment.js';
-import { capText } from './capped-output.js';
-import type { McpExtensionSettings } from './mcp-extension.js';
+import type { ChildEnvironment } from '../child-environment.js';
+import { capText } from '../capped-output.js';
+import type { JsonSchemaObject, ToolDefinition, ToolProgress, ToolResult } from '../tool.js';
+import { VERSION } from '../../version.js';
+import type { McpExtensionSettings } from './mcp-config.js';
 import { toolResultText } from './mcp-result-text.js';
 import { StdioProcessTransport } from './stdio-process-transport.js';
-import type { JsonSchemaObject, ToolDefinition, ToolProgress, ToolResult } from './tool.js';
-import { VERSION } from '../version.js';
 
 const CLIENT_INFO = { name: 'goosed', version: VERSION };
 /** Time a stdio server gets to exit after stdin closes, and again after SIGTERM. */
@@ -70,7 +70,7 @@ export async function openMcpConnection(settings: McpExtensionSettings, events: 
   } catch (error) {
     closing = true;
     await transport.close().catch(() => {});
-    throw new Error(explainFailure(error, lastTransportError, settings.timeout_ms, 'complete the MCP handshake'));
+    throw new Error(explainHandshakeFailure(error, lastTransportError, settings));
   }
   established = true;
 
@@ -151,6 +151,19 @@ function createTransport(settings: McpExtensionSettings, environment: ChildEnvir
     });
   }
   return new StreamableHTTPClientTransport(new URL(settings.url), { requestInit: { headers: settings.headers } });
+}
+
+/**
+ * A program that started but does not speak MCP (it exited, answered "Method not found", or said
+ * nothing) is told apart from one that could not start or be reached.
+ */
+function explainHandshakeFailure(error: unknown, lastTransportError: string | null, settings: McpExtensionSettings): string {
+  const reason = explainFailure(error, lastTransportError, settings.timeout_ms, 'complete the MCP handshake');
+  if (!(error instanceof McpError)) return reason;
+  const who = settings.type === 'stdio' ? 'the program' : `the server at ${settings.url}`;
+  if (error.code === ErrorCode.RequestTimeout) return `${who} did not answer as an MCP server within ${settings.timeout_ms} ms`;
+  if (error.code === ErrorCode.ConnectionClosed) return settings.type === 'stdio' ? `${who} did not answer as an MCP server: ${reason.replace(/^the server process /, 'it ')}` : reason;
+  return `${who} did not answer as an MCP server: it answered the handshake with "${error.message.replace(/^MCP error -?\d+: /, '')}"`;
 }
 
 /** The most telling reason: a closed connection is explained by how the transport ended. */

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from './process-group.js';
+import { processGroupIsAlive, terminateProcessGroup, trackProcessGroup } from '../process-group.js';
 
 export interface StdioProcessOptions {
   command: string;
@@ -58,7 +58,10 @@ export class StdioProcessTransport implements Transport {
         resolve();
       });
       child.once('error', (error) => {
-        reject(new Error(`could not start ${this.#options.command}: ${error.message}`));
+        // `npx -y some-server` pasted whole into command is a program name with spaces in it.
+        const oneWord = (error as NodeJS.ErrnoException).code === 'ENOENT' && /\s/.test(this.#options.command);
+        const hint = oneWord ? ' (command is one program; give its arguments in args)' : '';
+        reject(new Error(`could not start ${this.#options.command}: ${error.message}${hint}`));
         this.onerror?.(error);
         // The spawn error says it all; the 'close' that follows must not add "exited with code null".
         if (child.pid === undefined) this.#stopping = true;
