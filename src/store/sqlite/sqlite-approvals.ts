@@ -20,7 +20,7 @@ export class ApprovalTable {
     this.get_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE session_id = ? AND id = ?`);
     this.list_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE session_id = ? ORDER BY created_at, id`);
     this.listByStatus_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE session_id = ? AND status = ? ORDER BY created_at, id`);
-    // Only a pending approval can be resolved: the second answer changes nothing (the route says 409).
+    // Only a pending approval can be resolved: the second answer changes nothing (its sender gets approval_already_resolved).
     this.resolve_ = db.prepare(
       `UPDATE approvals SET status = 'resolved', decision = ?, message = ?, resolved_at = ? WHERE session_id = ? AND id = ? AND status = 'pending'`,
     );

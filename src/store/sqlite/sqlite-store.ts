@@ -61,7 +61,7 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
 /** `position > ?` and `LIMIT ?` of a message page: one more than asked for tells whether more follow. */
 function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
   const after = cursor === undefined ? 0 : decodeMessageCursor(cursor);
-  // Callers refuse a bad cursor (400) before this; reading on from 0 would hand out the whole history.
+  // Callers refuse a bad cursor (invalid_cursor) before this; reading on from 0 would hand out the whole history.
   if (after === null) throw new Error('a message cursor of the wrong shape reached the store');
   return [after, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
