@@ -6,7 +6,7 @@ import type { NewMessage } from '../src/store/store.js';
 import { JsonWriter } from '../src/server/json/json-writer.js';
 import { BufferPool } from '../src/server/json/buffer-pool.js';
 import { responseBuffers } from '../src/server/json/json-bytes.js';
-import { writeMessagesJson } from '../src/server/json/message-json.js';
+import { MessagesJson } from '../src/server/json/message-json.js';
 import { startTestServer, waitFor, type TestServer } from './support/goosed.js';
 
 // The history routes answer with JSON written from the stored text (src/server/json/message-json.ts)
@@ -71,8 +71,9 @@ describe('the JSON of a history, written from the stored text', () => {
     const store = goosed.server.context.store;
     const written = async (sessionId: string, options: { limit?: number; cursor?: string }) => {
       const out = new JsonWriter();
-      const { rows, nextCursor } = await store.listStoredMessages(sessionId, options);
-      writeMessagesJson(rows, out);
+      const messages = new MessagesJson(out);
+      const { nextCursor } = await store.readStoredMessages(sessionId, options, messages);
+      messages.end();
       return { json: out.bytes().toString('utf8'), nextCursor };
     };
     const whole = await store.listMessages(id, {});

@@ -14,8 +14,9 @@ import { PAGE_CACHE_PRAGMA } from '../../src/store/sqlite/sqlite-store.js';
 // better-sqlite3 as the baseline: what the request costs beyond the query itself is goosed's.
 const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
 const FIRST_PAGE_SQL = `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?`;
-// A history is read whole in array form (raw: the wire fields, then the position); goosed writes
-// the JSON from the stored rows (src/server/json/message-json.ts).
+// A history is counted (to size the response), then read row by row in array form (raw: the wire
+// fields, then the position); goosed writes the JSON from each row as it comes (src/server/json/message-json.ts).
+const COUNT_MESSAGES_SQL = 'SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?';
 const ALL_MESSAGES_SQL = `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
 const DEFAULT_PAGE = 50;
 
@@ -51,8 +52,14 @@ export const history: Scenario = {
       const listUrl = `${goosed.url}/api/sessions`;
       const bigUrl = `${goosed.url}/api/sessions/${bigId}`;
       const firstPage = db.prepare(FIRST_PAGE_SQL);
+      const countMessages = db.prepare(COUNT_MESSAGES_SQL).pluck();
       const allMessages = db.prepare(ALL_MESSAGES_SQL).raw();
-      const readHistory = () => allMessages.all(bigId, 0, -1).length;
+      const readHistory = () => {
+        countMessages.get(bigId, 0);
+        let rows = 0;
+        for (const _row of allMessages.iterate(bigId, 0, -1)) rows++;
+        return rows;
+      };
       // Warm both sides alike: the page cache, the JIT, the sockets.
       for (let i = 0; i < 20; i++) await timedGet(listUrl, agent);
       for (let i = 0; i < 2; i++) await timedGet(bigUrl, agent);

@@ -63,9 +63,11 @@ export const JSON_MESSAGE_FIELDS: ReadonlySet<keyof Message> = new Set<keyof Mes
  */
 export type StoredMessageRow = readonly unknown[];
 
-export interface StoredMessagePage {
-  rows: StoredMessageRow[];
-  nextCursor: string | null;
+/** Where a page of stored rows goes, one row at a time: a long history is never held whole. */
+export interface StoredMessageSink {
+  /** How many rows will come, when the store knows it first (to make room for them at once). */
+  expect?(rows: number): void;
+  row(row: StoredMessageRow): void;
 }
 
 export interface ProviderRecord {
@@ -115,8 +117,8 @@ export interface Store {
   findReply(sessionId: string, userMessageId: string): Promise<Message | null>;
   /** Oldest first. */
   listMessages(sessionId: string, options: MessagePageOptions): Promise<MessagePage>;
-  /** The same page as listMessages, as stored (see StoredMessageRow). */
-  listStoredMessages(sessionId: string, options: MessagePageOptions): Promise<StoredMessagePage>;
+  /** The same page as listMessages, as stored rows (see StoredMessageRow), handed to `sink` in order. */
+  readStoredMessages(sessionId: string, options: MessagePageOptions, sink: StoredMessageSink): Promise<{ nextCursor: string | null }>;
   /** Adds the usage of a finished reply to the session's totals. */
   addUsage(sessionId: string, usage: Usage): Promise<void>;
 

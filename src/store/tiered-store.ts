@@ -3,7 +3,7 @@ import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
 import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import type { MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store, StoredMessageSink } from './store.js';
 import { encodeSessionCursor } from './cursor.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
@@ -128,8 +128,8 @@ export class TieredStore implements Store {
     return this.owner(sessionId).listMessages(sessionId, options);
   }
 
-  listStoredMessages(sessionId: string, options: MessagePageOptions) {
-    return this.owner(sessionId).listStoredMessages(sessionId, options);
+  readStoredMessages(sessionId: string, options: MessagePageOptions, sink: StoredMessageSink) {
+    return this.owner(sessionId).readStoredMessages(sessionId, options, sink);
   }
 
   addUsage(sessionId: string, usage: Usage): Promise<void> {

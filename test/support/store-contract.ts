@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/api/approvals.js';
 import type { SessionEvent } from '../../src/api/events.js';
 import type { Message } from '../../src/api/messages.js';
-import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type NewMessage, type Store } from '../../src/store/store.js';
+import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type MessagePageOptions, type NewMessage, type Store } from '../../src/store/store.js';
 
 export interface StoreUnderTest {
   store: Store;
@@ -246,14 +246,16 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
           expect(pages.length).toBe(Math.max(1, Math.ceil(7 / limit)));
           let cursor: string | undefined;
           for (const page of pages) {
-            const stored = await store.listStoredMessages('s', { limit, cursor });
+            const stored = await storedRows(store, 's', { limit, cursor });
             const parsed = await store.listMessages('s', { limit, cursor });
             expect(stored.nextCursor).toBe(parsed.nextCursor);
             expect(stored.rows.map(fromStoredRow)).toEqual(page);
+            // A store that says how many rows come says it right.
+            if (stored.expected !== null) expect(stored.expected).toBe(page.length);
             cursor = parsed.nextCursor ?? undefined;
           }
         }
-        expect((await store.listStoredMessages('nope', {})).rows).toEqual([]);
+        expect((await storedRows(store, 'nope', {})).rows).toEqual([]);
       });
 
       it('keeps JSON fields as the text JSON.stringify wrote, in the wire schema order', async () => {
@@ -263,7 +265,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
           usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 }, error: { error: odd, code: 'c' },
         });
         await store.addMessage(message);
-        const [row] = (await store.listStoredMessages('s', {})).rows;
+        const [row] = (await storedRows(store, 's', {})).rows;
         STORED_MESSAGE_FIELDS.forEach((field, index) => {
           const value = (message as unknown as Record<string, unknown>)[field];
           expect(row[index], field).toEqual(JSON_MESSAGE_FIELDS.has(field) ? JSON.stringify(value) : value);
@@ -441,6 +443,14 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
       });
     });
   });
+}
+
+/** The rows readStoredMessages hands out, with the count it announced (null: none). */
+async function storedRows(store: Store, sessionId: string, options: MessagePageOptions) {
+  const rows: (readonly unknown[])[] = [];
+  let expected: number | null = null;
+  const { nextCursor } = await store.readStoredMessages(sessionId, options, { expect: (count) => (expected = count), row: (row) => rows.push(row) });
+  return { rows, nextCursor, expected: expected as number | null };
 }
 
 /** A stored row as the message it holds (what a client reading the JSON gets). */

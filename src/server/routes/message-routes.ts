@@ -6,7 +6,7 @@ import { decodeMessageCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
 import { jsonBytesResponse, jsonBytesWriter } from '../json/json-bytes.js';
-import { writeMessagesJson } from '../json/message-json.js';
+import { MessagesJson } from '../json/message-json.js';
 
 const listMessages = createRoute({
   method: 'get',
@@ -27,10 +27,11 @@ export function messageRoutes(app: App, { sessions, store }: AppContext): void {
       throw new InvalidInput('invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
     // The bytes of c.json(page.items), written from the stored text.
-    const page = await store.listStoredMessages(id, query);
     const out = jsonBytesWriter();
-    writeMessagesJson(page.rows, out);
-    const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, page.nextCursor));
+    const messages = new MessagesJson(out);
+    const { nextCursor } = await store.readStoredMessages(id, query, messages);
+    messages.end();
+    const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, nextCursor));
     return response as unknown as ReturnType<typeof c.json<Message[], 200>>;
   });
 }

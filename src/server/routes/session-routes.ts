@@ -13,7 +13,7 @@ import type { App, AppContext } from '../app-context.js';
 import type { SessionPage } from '../../store/store.js';
 import { errorResponses, jsonBody, jsonContent, pageHeaders } from './route-helpers.js';
 import { jsonBytesResponse, jsonBytesWriter } from '../json/json-bytes.js';
-import { writeMessagesJson } from '../json/message-json.js';
+import { MessagesJson } from '../json/message-json.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -112,10 +112,11 @@ export function sessionRoutes(app: App, { sessions, replies, store }: AppContext
     // The bytes of c.json({ ...session, messages }): the session's fields, then its messages, whose
     // JSON is written from the stored text (parsing 10,000 messages to stringify them again was
     // most of the time of a long session's fetch).
-    const { rows } = await store.listStoredMessages(id, {});
     const out = jsonBytesWriter();
     out.write(`${JSON.stringify(session).slice(0, -1)},"messages":`);
-    writeMessagesJson(rows, out);
+    const messages = new MessagesJson(out);
+    await store.readStoredMessages(id, {}, messages);
+    messages.end();
     out.write('}');
     return jsonBytesResponse(c, out) as unknown as ReturnType<typeof c.json<Session, 200>>;
   });

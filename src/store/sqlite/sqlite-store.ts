@@ -17,8 +17,8 @@ import {
   type SessionListOptions,
   type SessionPage,
   type Store,
-  type StoredMessagePage,
   type StoredMessageRow,
+  type StoredMessageSink,
 } from '../store.js';
 
 type SessionRow = {
@@ -117,6 +117,7 @@ export class SqliteStore implements Store {
       listMessages: db.prepare(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
       ),
+      countMessagesAfter: db.prepare('SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?').pluck(),
       // The wire fields in the schema's order, then the position (for the cursor); rows as arrays.
       listStoredMessages: db
         .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
@@ -219,13 +220,23 @@ export class SqliteStore implements Store {
     return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
   }
 
-  async listStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions): Promise<StoredMessagePage> {
-    const rows = this.statements.listStoredMessages.all(sessionId, ...pageBounds(limit, cursor)) as StoredMessageRow[];
-    const more = limit !== undefined && rows.length > limit;
-    if (more) rows.length = limit;
-    // The position follows the wire fields (see the statement).
-    const last = rows[rows.length - 1];
-    return { rows, nextCursor: more && last ? encodeMessageCursor(last[STORED_MESSAGE_FIELDS.length] as number) : null };
+  async readStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions, sink: StoredMessageSink): Promise<{ nextCursor: string | null }> {
+    const [after, max] = pageBounds(limit, cursor);
+    // From the index alone (no row is read): the sink can make room for the page once.
+    const remaining = this.statements.countMessagesAfter.get(sessionId, after) as number;
+    sink.expect?.(Math.min(remaining, limit ?? remaining));
+    let count = 0;
+    let lastPosition = 0;
+    // Row by row (iterate, not all): each row is garbage as soon as the sink has it.
+    for (const row of this.statements.listStoredMessages.iterate(sessionId, after, max) as Iterable<StoredMessageRow>) {
+      // The row past `limit` says more follow. Leaving the loop early resets the statement.
+      if (count === limit) return { nextCursor: encodeMessageCursor(lastPosition) };
+      sink.row(row);
+      // The position follows the wire fields (see the statement).
+      lastPosition = row[STORED_MESSAGE_FIELDS.length] as number;
+      count++;
+    }
+    return { nextCursor: null };
   }
 
   async addUsage(sessionId: string, usage: Usage): Promise<void> {
