@@ -20,7 +20,7 @@ export class TieredStore implements Store {
   /** Opened (with every migration) on first use: most servers never turn `auto_save` off. */
   private memoryStore: SqliteStore | null = null;
   private readonly memoryIds = new Set<string>();
-  private readonly listCache = new Map<string, SessionPage>();
+  private readonly listCache = new Map<string, Promise<SessionPage>>();
   /** Moves at the start and at the end of every write to sessions: a list read across one is not kept. */
   private writes = 0;
 
@@ -60,16 +60,21 @@ export class TieredStore implements Store {
   }
 
   /** The page is shared with later callers until the next write: treat it as read-only. */
-  async listSessions(options: SessionListOptions): Promise<SessionPage> {
+  listSessions(options: SessionListOptions): Promise<SessionPage> {
     const key = `${options.limit}\u0000${options.cursor ?? ''}\u0000${options.q ?? ''}`;
+    // The promise itself is kept: a client polling the list costs a map lookup, not a new promise.
     const cached = this.listCache.get(key);
     if (cached) return cached;
     const writes = this.writes;
-    const page = await this.querySessions(options);
-    if (writes === this.writes) {
-      if (this.listCache.size >= LIST_CACHE_ENTRIES) this.listCache.clear();
-      this.listCache.set(key, page);
-    }
+    const page = this.querySessions(options);
+    void page.then(
+      () => {
+        if (writes !== this.writes) return;
+        if (this.listCache.size >= LIST_CACHE_ENTRIES) this.listCache.clear();
+        this.listCache.set(key, page);
+      },
+      () => {},
+    );
     return page;
   }
 
