@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Conflict, DomainError } from '../api/domain-errors.js';
+import { Conflict } from '../api/domain-errors.js';
 import type { Message, SendMessageRequest, ToolCallPart } from '../api/messages.js';
 import type { SessionStatus, SessionSummary } from '../api/sessions.js';
 import type { ModelSettings } from '../config/server-options.js';
@@ -9,11 +9,11 @@ import type { EventLog } from '../events/event-log.js';
 import type { ProviderSettings, ResolvedModel } from '../providers/provider-settings.js';
 import type { Store } from '../store/store.js';
 import type { ToolCatalog } from '../extensions/tool.js';
-import { runAgentLoop, MaxTurnsReached } from './agent-loop.js';
+import { runAgentLoop } from './agent-loop.js';
 import type { ApprovalAnswer, Approvals } from './approvals.js';
-import { ProviderFailure } from './model-step.js';
 import type { ReplyAdmission, Repeated } from './reply-admission.js';
 import type { ReplySlot } from './reply-slots.js';
+import { endWithError, INTERRUPTED } from './reply-ending.js';
 import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
@@ -69,7 +69,6 @@ export interface ReplyLifecycleOptions {
   flushIntervalMs?: number;
 }
 
-const INTERRUPTED = { error: 'The server stopped while this reply was running; what it wrote is kept.', code: 'interrupted' };
 const ignore = () => {};
 
 /**
@@ -260,7 +259,7 @@ export class ReplyLifecycle {
         await runAgentLoop(job, { catalog: this.options.catalog, model: this.options.model });
         return await writer.finish('complete');
       } catch (error) {
-        return await this.finishWithError(writer, controller.signal, error);
+        return await endWithError({ writer, signal: controller.signal, error, store: this.store, logger: this.options.logger });
       }
     } catch (error) {
       // Writing the end failed (the session was deleted under it): never an unhandled rejection.
@@ -293,27 +292,6 @@ export class ReplyLifecycle {
       reply.waiting--;
       if (this.running.get(writer.sessionId) === reply) await this.setStatus(reply, reply.waiting > 0 ? 'waiting_approval' : 'running');
     }
-  }
-
-  private async finishWithError(writer: ReplyWriter, signal: AbortSignal, error: unknown): Promise<Message> {
-    // Deleted, or left waiting for a person at shutdown: the store must stay as it is.
-    if (writer.detached) return writer.message;
-    await this.store.cancelApprovals(writer.sessionId, writer.message.id);
-    const reason = signal.aborted ? (signal.reason instanceof StopReason ? signal.reason.kind : 'cancel') : 'failure';
-    // The tool runner settles the calls it was running or asking about; this settles the ones it
-    // never reached (the reply stopped or failed before running them), so none stays waiting.
-    await settleUnfinishedToolCalls(writer, reason);
-    if (signal.aborted) return writer.finish(reason === 'shutdown' ? 'interrupted' : 'cancelled', reason === 'shutdown' ? INTERRUPTED : null);
-    if (error instanceof ProviderFailure) {
-      // The provider's fault, not goosed's: one line at warn, the message already free of the key; a stack would say nothing.
-      const { code, status, message } = error.info;
-      this.options.logger.warn({ session_id: writer.sessionId, message_id: writer.message.id, code, status }, `reply failed: ${message}`);
-      return writer.finish('error', { error: message, code });
-    }
-    if (error instanceof MaxTurnsReached) return writer.finish('error', { error: error.message, code: 'max_turns_reached' });
-    if (error instanceof DomainError) return writer.finish('error', error.toBody());
-    this.options.logger.error({ err: error, session_id: writer.sessionId }, 'reply failed');
-    return writer.finish('error', { error: 'The reply failed on an unexpected error; it is logged.', code: 'internal_error' });
   }
 
   /** The session's status as this reply sets it: written, then announced (only when it changes). */
