@@ -16,7 +16,8 @@ export type DomainErrorCode =
   | 'duplicate_message'
   | 'approval_already_resolved'
   | 'extension_exists'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'context_too_long';
 
 /** An error the domain expects (bad input, a missing thing, a conflict), with a sentence a person can act on. */
 export class DomainError extends Error {
@@ -82,5 +83,12 @@ export class NoProvider extends DomainError {
 export class ShuttingDown extends DomainError {
   constructor() {
     super('shutting_down', 'The server is shutting down; send the message again once it is back.');
+  }
+}
+
+/** The model's view of a session cannot be brought under its context window, even compacted. */
+export class ContextTooLong extends DomainError {
+  constructor(message: string) {
+    super('context_too_long', message);
   }
 }

@@ -1,7 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { providerNames } from './provider-names.js';
+import { orNull } from './nullable.js';
 
 export const ProviderName = z.enum(providerNames).openapi('ProviderName');
+
+const tokenLimit = z.number().int().min(256).max(100_000_000);
 
 export const ProviderSummary = z
   .object({
@@ -17,6 +20,8 @@ export const ProviderSummary = z
     api_key_env: z.array(z.string()),
     requires_api_key: z.boolean(),
     requires_base_url: z.boolean(),
+    context_limit: orNull(z.number().int()).openapi({ description: "The configured context window of the model, in tokens; null follows goosed's catalogue of models." }),
+    output_limit: orNull(z.number().int()).openapi({ description: 'The configured cap on tokens the model writes in one call; null follows the catalogue.' }),
   })
   .openapi('Provider');
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
@@ -40,6 +45,10 @@ export const ConfigureProviderRequest = z
       .regex(/^https?:\/\//i, 'an http:// or https:// URL')
       .optional()
       .openapi({ description: 'The base URL as GET shows it (credentials masked) keeps the stored one.' }),
+    context_limit: tokenLimit.optional().openapi({
+      description: "The model's context window in tokens, where goosed's catalogue does not know the model or knows it wrong (a local model, a gateway). Without it goosed uses the catalogue, then what the provider's refusals state.",
+    }),
+    output_limit: tokenLimit.optional().openapi({ description: 'The most tokens the model may write in one call (caps max_output_tokens).' }),
   })
   .openapi('ConfigureProviderRequest');
 export type ConfigureProviderRequest = z.infer<typeof ConfigureProviderRequest>;
@@ -49,6 +58,8 @@ export const CurrentProvider = z
     name: ProviderName,
     model: z.string(),
     base_url: z.string().nullable().openapi({ description: 'Credentials in it are shown as `********`.' }),
+    context_limit: orNull(z.number().int()).openapi({ description: 'The configured context window, if any.' }),
+    output_limit: orNull(z.number().int()).openapi({ description: 'The configured output cap, if any.' }),
   })
   .openapi('CurrentProvider');
 export type CurrentProvider = z.infer<typeof CurrentProvider>;

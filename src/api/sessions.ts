@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { orNull } from './nullable.js';
 import { ExecutionMode } from './settings.js';
 import { Message, Usage } from './messages.js';
+import { ContextUsage } from './context.js';
 
 export const SessionStatus = z.enum(['idle', 'running', 'waiting_approval']).openapi('SessionStatus');
 export type SessionStatus = z.infer<typeof SessionStatus>;
@@ -17,6 +18,7 @@ const sessionFields = {
   persisted: z.boolean().openapi({ description: 'False when the session lives in memory only (created with auto_save off).' }),
   message_count: z.number().int(),
   usage: Usage,
+  context: ContextUsage,
 };
 
 /** A session as listed; `GET /api/sessions/{id}` adds its `messages`. */

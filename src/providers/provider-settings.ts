@@ -5,15 +5,17 @@ import { isProviderName, type ProviderName } from '../api/provider-names.js';
 import { apiKeyFromEnvironment, providerCatalog, resolveProviderConnection, ProviderConfigError } from './catalog.js';
 import { createLanguageModel, type ProviderLanguageModel } from './language-model.js';
 import type { ProviderRecord, Store } from '../store/store.js';
+import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
+import type { WindowedModel } from './model-windows.js';
 
 const CURRENT_KEY = 'current_provider';
 
-export interface ResolvedModel {
-  provider: ProviderName;
-  modelId: string;
+export interface ResolvedModel extends WindowedModel {
   model: ProviderLanguageModel;
   /** Kept only to scrub it out of error messages. */
   apiKey: string | undefined;
+  /** Sent with every call: Ollama's num_ctx, when a context window is configured. */
+  providerOptions?: SharedV3ProviderOptions;
 }
 
 export interface ProviderSettingsOptions {
@@ -64,6 +66,8 @@ export class ProviderSettings {
         api_key_env: [...info.apiKeyEnv],
         requires_api_key: info.requiresApiKey,
         requires_base_url: info.requiresBaseUrl,
+        context_limit: stored?.context_limit ?? null,
+        output_limit: stored?.output_limit ?? null,
       } satisfies ProviderSummary;
     });
   }
@@ -87,6 +91,8 @@ export class ProviderSettings {
       api_key: apiKey ?? null,
       model: request.model,
       base_url: baseUrl ?? null,
+      context_limit: request.context_limit ?? null,
+      output_limit: request.output_limit ?? null,
       updated_at: new Date().toISOString(),
     });
     await this.store.setValue(CURRENT_KEY, request.name);
@@ -116,12 +122,17 @@ export class ProviderSettings {
     const { current, stored } = settings;
     const apiKey = stored?.api_key ?? undefined;
     const baseUrl = stored?.base_url ?? undefined;
-    const signature = JSON.stringify([current.name, current.model, apiKey, baseUrl]);
+    // A stored row of the provider made current through the environment configures another model.
+    const ownRow = stored?.model === current.model ? stored : null;
+    const configured = { context: ownRow?.context_limit ?? null, output: ownRow?.output_limit ?? null };
+    const signature = JSON.stringify([current.name, current.model, apiKey, baseUrl, configured]);
     if (this.cached?.signature === signature) return this.cached.resolved;
     try {
       const connection = resolveProviderConnection(current.name, { apiKey, baseUrl }, this.env);
       const model = await createLanguageModel({ name: current.name, model: current.model, apiKey, baseUrl }, this.env);
-      const resolved = { provider: current.name, modelId: current.model, model, apiKey: connection.apiKey };
+      // Ollama would otherwise cut a longer prompt silently to its own default window.
+      const providerOptions = current.name === 'ollama' && configured.context !== null ? { ollama: { options: { num_ctx: configured.context } } } : undefined;
+      const resolved: ResolvedModel = { provider: current.name, modelId: current.model, model, apiKey: connection.apiKey, configured, providerOptions };
       this.cached = { signature, resolved };
       return resolved;
     } catch (error) {
@@ -134,14 +145,20 @@ export class ProviderSettings {
     const storedName = await this.store.getValue(CURRENT_KEY);
     if (storedName && isProviderName(storedName)) {
       const stored = await this.store.providers.get(storedName);
-      if (stored) return { current: { name: stored.name, model: stored.model, base_url: shownUrl(stored.base_url) }, stored };
+      if (stored) {
+        const current = { name: stored.name, model: stored.model, base_url: shownUrl(stored.base_url), context_limit: stored.context_limit, output_limit: stored.output_limit };
+        return { current, stored };
+      }
     }
     const envName = this.env.GOOSE_PROVIDER?.trim();
     if (envName && isProviderName(envName)) {
       const info = providerCatalog.find((p) => p.name === envName)!;
       const model = this.env.GOOSE_MODEL?.trim() || info.defaultModel;
       // A stored row of that provider (not current any more) still gives its key and base URL.
-      if (model) return { current: { name: envName, model, base_url: null }, stored: await this.store.providers.get(envName) };
+      if (model) {
+        const current = { name: envName, model, base_url: null, context_limit: null, output_limit: null };
+        return { current, stored: await this.store.providers.get(envName) };
+      }
     }
     return null;
   }

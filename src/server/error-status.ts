@@ -16,6 +16,7 @@ const STATUS_OF: Record<DomainErrorCode, ErrorStatus> = {
   approval_already_resolved: 409,
   extension_exists: 409,
   shutting_down: 503,
+  context_too_long: 422,
 };
 
 export interface RenderedError {

@@ -1,4 +1,5 @@
 import type { Approval } from '../api/approvals.js';
+import type { ContextSummary } from '../api/context.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { ExtensionType } from '../api/extensions.js';
 import { Message, type Usage } from '../api/messages.js';
@@ -32,7 +33,8 @@ export interface NewSession {
   created_at: string;
 }
 
-export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status'>>;
+/** Changing `status` or `context` alone is not an edit: the session keeps its `updated_at`. */
+export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status' | 'context'>>;
 
 export interface MessagePageOptions {
   limit?: number;
@@ -75,6 +77,9 @@ export interface ProviderRecord {
   api_key: string | null;
   model: string;
   base_url: string | null;
+  /** The model's context window and output cap as configured; null: goosed's catalogue decides. */
+  context_limit: number | null;
+  output_limit: number | null;
   updated_at: string;
 }
 
@@ -100,9 +105,9 @@ export interface Store {
   getSession(id: string): Promise<SessionSummary | null>;
   /** Most recently updated first (then by id), `limit` at most; `nextCursor` when more follow. */
   listSessions(options: SessionListOptions): Promise<SessionPage>;
-  /** Changing anything but `status` also touches `updated_at`. Null when there is no such session. */
+  /** Changing anything but `status` and `context` also touches `updated_at`. Null when there is no such session. */
   updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null>;
-  /** With its messages, events and approvals; false when there was no such session. */
+  /** With its messages, summaries, events and approvals; false when there was no such session. */
   deleteSession(id: string): Promise<boolean>;
   /** Saved sessions whose status is not idle: after a restart these replies were cut short. */
   listBusySessions(): Promise<SessionSummary[]>;
@@ -121,6 +126,14 @@ export interface Store {
   readStoredMessages(sessionId: string, options: MessagePageOptions, sink: StoredMessageSink): Promise<{ nextCursor: string | null }>;
   /** Adds the usage of a finished reply to the session's totals. */
   addUsage(sessionId: string, usage: Usage): Promise<void>;
+
+  /**
+   * Stores a summary of the older part of a session's conversation (whole, in one write: a summary
+   * is either there or not). Deleted with its session.
+   */
+  addSummary(summary: ContextSummary): Promise<void>;
+  /** The session's summaries, oldest first (the last one is what the model sees). */
+  listSummaries(sessionId: string): Promise<ContextSummary[]>;
 
   /** Durable events, committed before they are sent; `json` is the event serialised, when the caller has it. */
   appendEvent(event: SessionEvent, json?: string): Promise<void>;

@@ -1,6 +1,7 @@
 import type { Message, Usage } from '../api/messages.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
+import type { ContextSummary } from '../api/context.js';
 import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store, StoredMessageSink } from './store.js';
@@ -139,6 +140,14 @@ export class TieredStore implements Store {
 
   addUsage(sessionId: string, usage: Usage): Promise<void> {
     return this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
+  }
+
+  addSummary(summary: ContextSummary): Promise<void> {
+    return this.owner(summary.session_id).addSummary(summary);
+  }
+
+  listSummaries(sessionId: string) {
+    return this.owner(sessionId).listSummaries(sessionId);
   }
 
   appendEvent(event: SessionEvent, json?: string): Promise<void> {

@@ -3,6 +3,7 @@
 // the contract, so what it proves holds for whatever is behind it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/api/approvals.js';
+import type { ContextSummary } from '../../src/api/context.js';
 import type { SessionEvent } from '../../src/api/events.js';
 import type { Message } from '../../src/api/messages.js';
 import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type MessagePageOptions, type NewMessage, type Store } from '../../src/store/store.js';
@@ -46,6 +47,10 @@ function newApproval(sessionId: string, id: string, messageId: string, toolCallI
     id, session_id: sessionId, message_id: messageId, tool_call_id: toolCallId, tool: 'developer__shell', arguments: { command: 'ls', n: [1, 2.5] },
     reason: 'it can change things', status: 'pending', decision: null, message: null, created_at: tick(), resolved_at: null,
   };
+}
+
+function newSummary(sessionId: string, id: string, throughMessageId: string, text = `summary ${id}: the user's name is Ada; /src/main.ts fails with E42`): ContextSummary {
+  return { id, session_id: sessionId, text, through_message_id: throughMessageId, tokens_before: 9000, tokens_after: 1200, created_at: tick() };
 }
 
 function event(sessionId: string, seq: number): SessionEvent {
@@ -161,17 +166,46 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         ]);
       });
 
-      it('deleting a session deletes its messages, events and approvals', async () => {
+      it("keeps a session's context, which is not an edit of it", async () => {
+        const created = await store.createSession(newSession('c'));
+        expect(created.context).toEqual({ tokens: 0, limit: null });
+        const changed = await store.updateSession('c', { context: { tokens: 1234, limit: 8000 } });
+        expect(changed).toMatchObject({ context: { tokens: 1234, limit: 8000 }, updated_at: created.updated_at });
+        expect((await store.getSession('c'))!.context).toEqual({ tokens: 1234, limit: 8000 });
+        expect((await store.updateSession('c', { context: { tokens: 50, limit: null }, status: 'running' }))!.context).toEqual({ tokens: 50, limit: null });
+      });
+
+      it('deleting a session deletes its messages, summaries, events and approvals', async () => {
         await store.createSession(newSession('gone'));
         await store.addMessage(newMessage('gone', 'gone-m1', { client_id: 'c1' }));
         await store.appendEvent(event('gone', 1));
         await store.createApproval(newApproval('gone', 'gone-a1', 'gone-m1'));
+        await store.addSummary(newSummary('gone', 'gone-s1', 'gone-m1'));
         await store.deleteSession('gone');
+        expect(await store.listSummaries('gone')).toEqual([]);
         expect(await store.getMessage('gone', 'gone-m1')).toBeNull();
         expect(await store.findMessageByClientId('gone', 'c1')).toBeNull();
         expect((await store.listMessages('gone', {})).items).toEqual([]);
         expect(await store.listEvents('gone', 0, 10)).toEqual([]);
         expect(await store.getApproval('gone', 'gone-a1')).toBeNull();
+      });
+    });
+
+    describe('summaries', () => {
+      it("keeps a session's summaries whole, oldest first, apart from other sessions", async () => {
+        await store.createSession(newSession('s'));
+        await store.createSession(newSession('other'));
+        expect(await store.listSummaries('s')).toEqual([]);
+        // Same time on purpose: the order is the order they were added in.
+        const first = newSummary('s', 'sum-b', 'm4');
+        const second = { ...newSummary('s', 'sum-a', 'm9', 'Ünïcode — 요약, "quotes", a\nnew line'), created_at: first.created_at };
+        await store.addSummary(first);
+        await store.addSummary(newSummary('other', 'sum-c', 'x1'));
+        await store.addSummary(second);
+        expect(await store.listSummaries('s')).toEqual([first, second]);
+        expect((await store.listSummaries('other')).map((summary) => summary.id)).toEqual(['sum-c']);
+        await expect(store.addSummary(first)).rejects.toThrow();
+        if (persists) expect(await (await reopened()).listSummaries('s')).toEqual([first, second]);
       });
     });
 
@@ -352,14 +386,14 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
 
     describe('settings', () => {
       it('keeps providers, one row per name', async () => {
-        const anthropic = { name: 'anthropic' as const, api_key: 'sk-ant-1', model: 'claude-sonnet-4-5', base_url: null, updated_at: tick() };
-        const ollama = { name: 'ollama' as const, api_key: null, model: 'qwen2.5', base_url: 'http://gpu:11434/api', updated_at: tick() };
+        const anthropic = { name: 'anthropic' as const, api_key: 'sk-ant-1', model: 'claude-sonnet-4-5', base_url: null, context_limit: null, output_limit: null, updated_at: tick() };
+        const ollama = { name: 'ollama' as const, api_key: null, model: 'qwen2.5', base_url: 'http://gpu:11434/api', context_limit: 32768, output_limit: 4096, updated_at: tick() };
         await store.providers.save(ollama);
         await store.providers.save(anthropic);
         expect(await store.providers.get('anthropic')).toEqual(anthropic);
         expect(await store.providers.get('openai')).toBeNull();
         expect(await store.providers.list()).toEqual([anthropic, ollama]);
-        const changed = { ...anthropic, api_key: 'sk-ant-2', model: 'claude-opus-4', updated_at: tick() };
+        const changed = { ...anthropic, api_key: 'sk-ant-2', model: 'claude-opus-4', context_limit: 150_000, updated_at: tick() };
         await store.providers.save(changed);
         expect(await store.providers.list()).toEqual([changed, ollama]);
         expect(await store.providers.delete('anthropic')).toBe(true);

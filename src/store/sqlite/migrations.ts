@@ -119,6 +119,24 @@ export const migrations: readonly string[] = [
   -- The reply to a user message (a retried request finds the reply it already started).
   CREATE INDEX messages_by_reply_to ON messages (session_id, reply_to, position) WHERE reply_to IS NOT NULL;
   `,
+  // 3: context management (docs/context.md). A session's context as of its last model call; a
+  // provider's configured window; summaries of the older part of a conversation, each one row.
+  `
+  ALTER TABLE sessions ADD COLUMN context_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN context_limit INTEGER;
+  ALTER TABLE providers ADD COLUMN context_limit INTEGER;
+  ALTER TABLE providers ADD COLUMN output_limit INTEGER;
+  CREATE TABLE summaries (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    through_message_id TEXT NOT NULL,
+    tokens_before INTEGER NOT NULL,
+    tokens_after INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX summaries_by_session ON summaries (session_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -12,11 +12,13 @@ export class ProviderTable {
   private readonly save_;
   private readonly delete_;
   constructor(db: Database.Database) {
-    this.list_ = db.prepare('SELECT name, api_key, model, base_url, updated_at FROM providers ORDER BY name');
-    this.get_ = db.prepare('SELECT name, api_key, model, base_url, updated_at FROM providers WHERE name = ?');
+    const columns = 'name, api_key, model, base_url, context_limit, output_limit, updated_at';
+    this.list_ = db.prepare(`SELECT ${columns} FROM providers ORDER BY name`);
+    this.get_ = db.prepare(`SELECT ${columns} FROM providers WHERE name = ?`);
     this.save_ = db.prepare(
-      `INSERT INTO providers (name, api_key, model, base_url, updated_at) VALUES (@name, @api_key, @model, @base_url, @updated_at)
-       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url, updated_at = excluded.updated_at`,
+      `INSERT INTO providers (${columns}) VALUES (@name, @api_key, @model, @base_url, @context_limit, @output_limit, @updated_at)
+       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url,
+         context_limit = excluded.context_limit, output_limit = excluded.output_limit, updated_at = excluded.updated_at`,
     );
     this.delete_ = db.prepare('DELETE FROM providers WHERE name = ?');
   }

@@ -3,6 +3,7 @@ import type { Message, Usage } from '../../api/messages.js';
 import type { SessionSummary } from '../../api/sessions.js';
 import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
 import type { Approval } from '../../api/approvals.js';
+import type { ContextSummary } from '../../api/context.js';
 import { migrate } from './migrations.js';
 import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from '../cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
@@ -32,6 +33,8 @@ type SessionRow = {
   message_count: number;
   input_tokens: number;
   output_tokens: number;
+  context_tokens: number;
+  context_limit: number | null;
 };
 
 type MessageRow = {
@@ -48,7 +51,9 @@ type MessageRow = {
   reply_to: string | null;
 };
 
-const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
+const SESSION_COLUMNS =
+  'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens, context_tokens, context_limit';
+const SUMMARY_COLUMNS = 'id, session_id, text, through_message_id, tokens_before, tokens_after, created_at';
 const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to';
 
 /**
@@ -65,6 +70,9 @@ function pageBounds(limit: number | undefined, cursor: string | undefined): [aft
   if (after === null) throw new Error('a message cursor of the wrong shape reached the store');
   return [after, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
+
+/** Columns whose change is not an edit of the session (it keeps its place in the list). */
+const UNTOUCHING_COLUMNS = new Set(['status', 'context_tokens', 'context_limit']);
 
 /** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
 export class SqliteStore implements Store {
@@ -122,6 +130,10 @@ export class SqliteStore implements Store {
       listStoredMessages: db
         .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
         .raw(),
+      addSummary: db.prepare(
+        `INSERT INTO summaries (${SUMMARY_COLUMNS}) VALUES (@id, @session_id, @text, @through_message_id, @tokens_before, @tokens_after, @created_at)`,
+      ),
+      listSummaries: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM summaries WHERE session_id = ? ORDER BY rowid`),
       appendEvent: db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)'),
       listEvents: db.prepare('SELECT body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
       getReserved: db.prepare('SELECT seq_reserved FROM sessions WHERE id = ?').pluck(),
@@ -168,11 +180,13 @@ export class SqliteStore implements Store {
   }
 
   async updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null> {
-    const columns = Object.keys(changes).filter((key) => (changes as Record<string, unknown>)[key] !== undefined);
+    const { context, ...plain } = changes;
+    const values: Record<string, unknown> = { ...plain, ...(context ? { context_tokens: context.tokens, context_limit: context.limit } : {}) };
+    const columns = Object.keys(values).filter((key) => values[key] !== undefined);
     if (columns.length > 0) {
       const set = columns.map((column) => `${column} = @${column}`).join(', ');
-      const touch = columns.some((column) => column !== 'status') ? ', updated_at = @updated_at' : '';
-      this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...changes, id, updated_at: new Date().toISOString() });
+      const touch = columns.some((column) => !UNTOUCHING_COLUMNS.has(column)) ? ', updated_at = @updated_at' : '';
+      this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...values, id, updated_at: new Date().toISOString() });
     }
     return this.readSession(id);
   }
@@ -241,6 +255,14 @@ export class SqliteStore implements Store {
 
   async addUsage(sessionId: string, usage: Usage): Promise<void> {
     this.statements.addUsage.run(usage.input_tokens, usage.output_tokens, sessionId);
+  }
+
+  async addSummary(summary: ContextSummary): Promise<void> {
+    this.statements.addSummary.run(summary);
+  }
+
+  async listSummaries(sessionId: string): Promise<ContextSummary[]> {
+    return this.statements.listSummaries.all(sessionId) as ContextSummary[];
   }
 
   async appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {
@@ -327,6 +349,7 @@ export class SqliteStore implements Store {
       persisted: this.persistent,
       message_count: row.message_count,
       usage: { input_tokens: row.input_tokens, output_tokens: row.output_tokens, total_tokens: row.input_tokens + row.output_tokens },
+      context: { tokens: row.context_tokens, limit: row.context_limit },
     };
   }
 
