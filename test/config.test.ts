@@ -22,6 +22,7 @@ describe('settings', () => {
       allowed_origins: [],
       allowed_hosts: [],
       tool_timeout_ms: 120000,
+      compaction_threshold: 0.8,
       env_passthrough: [],
     });
   });

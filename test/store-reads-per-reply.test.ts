@@ -30,8 +30,9 @@ describe('the store calls of one text-only reply', () => {
     expect(await response.json()).toMatchObject({ role: 'assistant', content: 'Hello there.', status: 'complete' });
     const counts = calls.counts();
     expect(counts.getSession, JSON.stringify(counts)).toBe(1);
-    // The provider settings: the current provider's name, then its row.
-    expect(counts.getValue, JSON.stringify(counts)).toBe(1);
+    // The provider settings: the current provider's name, then its row; and, once per process,
+    // the model's context window learned from a refusal (none here).
+    expect(counts.getValue, JSON.stringify(counts)).toBe(2);
     expect(counts['providers.get'], JSON.stringify(counts)).toBe(1);
     expect(counts['providers.list'] ?? 0).toBe(0);
     // The history the prompt is built from, once.

@@ -91,6 +91,7 @@ class StepCall {
         tools: options.tools.length > 0 ? options.tools : undefined,
         toolChoice: options.tools.length > 0 ? { type: 'auto' } : undefined,
         maxOutputTokens: options.maxOutputTokens,
+        providerOptions: options.resolved.providerOptions,
         abortSignal: step.signal,
       });
       const reader = stream.getReader();

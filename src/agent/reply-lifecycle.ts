@@ -11,12 +11,16 @@ import type { Store } from '../store/store.js';
 import type { ToolCatalog } from '../extensions/tool.js';
 import { runAgentLoop } from './agent-loop.js';
 import type { ApprovalAnswer, Approvals } from './approvals.js';
-import type { ReplyAdmission, Repeated } from './reply-admission.js';
+import type { Admitted, ReplyAdmission, Repeated } from './reply-admission.js';
+import type { CompactResult } from '../api/context.js';
+import { buildSystemPrompt } from './system-prompt.js';
+import { toFunctionTool } from './agent-loop.js';
 import type { ReplySlot } from './reply-slots.js';
 import { endWithError, INTERRUPTED } from './reply-ending.js';
 import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
+import type { ContextManager } from './context/context-manager.js';
 
 export interface ReplyHandle {
   userMessage: Message;
@@ -65,6 +69,7 @@ export interface ReplyLifecycleOptions {
   settings: RuntimeSettings;
   logger: Logger;
   model: ModelSettings;
+  context: ContextManager;
   /** Streamed text is saved at most this often. */
   flushIntervalMs?: number;
 }
@@ -80,6 +85,8 @@ const ignore = () => {};
 export class ReplyLifecycle {
   private readonly running = new Map<string, RunningReply>();
   private readonly starting = new Map<string, StartingReply>();
+  /** POST /compact calls in progress: stopped at shutdown like replies. */
+  private readonly compacting = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly store: Store;
   private readonly events: EventLog;
   private readonly admission: ReplyAdmission;
@@ -130,6 +137,39 @@ export class ReplyLifecycle {
       this.starting.delete(sessionId);
       started();
     }
+  }
+
+  /**
+   * POST /compact: summarises the older part of the session's conversation now. It holds the
+   * session's reply slot meanwhile (SessionBusy while a reply runs; a message sent meanwhile waits
+   * or is refused like one sent during a reply). Messages are never changed: a summary is added.
+   */
+  async compact(sessionId: string): Promise<CompactResult> {
+    const admitted = (await this.admission.admit(sessionId, { clientId: null, queue: false })) as Admitted;
+    const { session, slot } = admitted;
+    const controller = new AbortController();
+    const done = this.runCompaction(session, controller.signal);
+    this.compacting.set(sessionId, { controller, done: done.then(ignore, ignore) });
+    try {
+      return await done;
+    } finally {
+      this.compacting.delete(sessionId);
+      slot.release();
+    }
+  }
+
+  private async runCompaction(session: SessionSummary, signal: AbortSignal): Promise<CompactResult> {
+    const resolved = await this.options.providers.resolve();
+    const history = (await this.store.listMessages(session.id, {})).items;
+    const context = await this.options.context.forReply({ session, history, publish: (payload) => this.events.publish(session.id, payload), signal });
+    const mode = session.execution_mode ?? this.options.settings.get().execution_mode;
+    const tools = mode === 'chat' ? [] : await this.options.catalog.tools();
+    const system = buildSystemPrompt(session, tools, mode === 'chat' ? [] : this.options.catalog.instructions());
+    const summary = await context.compactNow({ resolved, system, tools: tools.map(toFunctionTool) });
+    const usage = context.usage() ?? session.context;
+    const updated = await this.store.updateSession(session.id, { context: usage });
+    if (updated) await this.events.publish(session.id, { type: 'session_updated', session: updated });
+    return { summary, context: usage };
   }
 
   /** Stops the running reply of a session: the provider request and tools are aborted; the partial reply is kept. */
@@ -191,8 +231,9 @@ export class ReplyLifecycle {
     this.admission.close();
     // A reply being started finishes starting (or fails) first, so that it is stopped here too.
     await Promise.all([...this.starting.values()].map((starting) => starting.started));
+    for (const { controller } of this.compacting.values()) controller.abort(new StopReason('shutdown'));
     const replies = [...this.running.values()];
-    const all = Promise.all(replies.map((r) => r.done));
+    const all = Promise.all([...replies.map((r) => r.done), ...[...this.compacting.values()].map((c) => c.done)]);
     const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([all, timer]);
     const leftWaiting: Promise<void>[] = [];
@@ -243,11 +284,22 @@ export class ReplyLifecycle {
     const settings = this.options.settings.get();
     try {
       await this.setStatus(reply, 'running');
+      const past = history ?? (await this.store.listMessages(session.id, {})).items.filter((m) => m.id !== reply.message.id);
+      const context = await this.options.context.forReply({
+        session,
+        history: past,
+        publish: (payload) => writer.publish(payload),
+        messageId: reply.message.id,
+        signal: controller.signal,
+      });
+      // Read when the reply ends: how full the context is then (as before the reply, if no model call was made).
+      writer.contextUsage = () => context.usage(writer.message) ?? session.context;
       const job = {
         writer,
         session,
         model,
-        history: history ?? (await this.store.listMessages(session.id, {})).items.filter((m) => m.id !== reply.message.id),
+        context,
+        history: past,
         mode: session.execution_mode ?? settings.execution_mode,
         maxTurns: settings.max_turns,
         toolTimeoutMs: settings.tool_timeout_ms,

@@ -58,8 +58,6 @@ export const CurrentProvider = z
     name: ProviderName,
     model: z.string(),
     base_url: z.string().nullable().openapi({ description: 'Credentials in it are shown as `********`.' }),
-    context_limit: orNull(z.number().int()).openapi({ description: 'The configured context window, if any.' }),
-    output_limit: orNull(z.number().int()).openapi({ description: 'The configured output cap, if any.' }),
   })
   .openapi('CurrentProvider');
 export type CurrentProvider = z.infer<typeof CurrentProvider>;

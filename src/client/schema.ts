@@ -602,7 +602,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message and wait for the complete reply
-         * @description Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}`; what it wrote is kept in the history.
+         * @description Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}` (422 `context_too_long` when the conversation does not fit the model even compacted); what it wrote is kept in the history.
          */
         post: {
             parameters: {
@@ -687,6 +687,15 @@ export interface paths {
                 };
                 /** @description Unsupported content type */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed, but cannot be carried out (context_too_long: the conversation does not fit the model even compacted) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -884,6 +893,178 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/compact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Summarise the older part of the conversation now
+         * @description The model writes a summary of every turn but the most recent ones; from then on it sees the summary instead of them. The history keeps every message. Followers get `context_compacted`. 409 `session_busy` while a reply runs (a message sent meanwhile is answered the same way). `summary` is null when there is no older turn to summarise.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The summary and the context after it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompactResult"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed, but cannot be carried out (context_too_long: the conversation does not fit the model even compacted) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's summaries, oldest first
+         * @description The model sees the last one, then the messages after its `through_message_id`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The summaries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContextSummary"][];
+                    };
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2266,6 +2447,7 @@ export interface components {
             persisted: boolean;
             message_count: number;
             usage: components["schemas"]["Usage"];
+            context: components["schemas"]["ContextUsage"];
         };
         /**
          * @description auto runs every tool; approve asks before every tool; smart_approval runs read-only tools and asks for the rest; chat offers no tools.
@@ -2278,6 +2460,12 @@ export interface components {
             input_tokens: number;
             output_tokens: number;
             total_tokens: number;
+        };
+        ContextUsage: {
+            /** @description Tokens the model's view of the session holds (as of the last model call): the provider's count of the last prompt, plus an estimate of what was added since. */
+            tokens: number;
+            /** @description The model's context window in tokens; null while it is not known. */
+            limit: number | null;
         };
         Error: {
             /** @description A sentence a person can act on. */
@@ -2304,6 +2492,7 @@ export interface components {
             persisted: boolean;
             message_count: number;
             usage: components["schemas"]["Usage"];
+            context: components["schemas"]["ContextUsage"];
             messages: components["schemas"]["Message"][];
         };
         Message: {
@@ -2425,7 +2614,7 @@ export interface components {
             /** @description Wait for a running reply to finish instead of answering 409 session_busy. */
             queue?: boolean;
         };
-        SessionEvent: components["schemas"]["UserMessageEvent"] | components["schemas"]["MessageStartEvent"] | components["schemas"]["ContentDeltaEvent"] | components["schemas"]["ToolUseEvent"] | components["schemas"]["ToolProgressEvent"] | components["schemas"]["ApprovalRequestEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["ToolResultEvent"] | components["schemas"]["MessageCompleteEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["SessionUpdatedEvent"] | components["schemas"]["ResyncEvent"];
+        SessionEvent: components["schemas"]["UserMessageEvent"] | components["schemas"]["MessageStartEvent"] | components["schemas"]["ContentDeltaEvent"] | components["schemas"]["ToolUseEvent"] | components["schemas"]["ToolProgressEvent"] | components["schemas"]["ApprovalRequestEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["ToolResultEvent"] | components["schemas"]["MessageCompleteEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["SessionUpdatedEvent"] | components["schemas"]["ContextCompactedEvent"] | components["schemas"]["ResyncEvent"];
         /** @description A user message was added to the session. */
         UserMessageEvent: {
             /** @description Per-session, strictly increasing. */
@@ -2585,6 +2774,7 @@ export interface components {
              */
             type: "message_complete";
             message: components["schemas"]["Message"];
+            context?: components["schemas"]["ContextUsage"] & unknown;
         };
         /** @description The reply failed (what was produced is kept), or a WebSocket frame was refused. */
         ErrorEvent: {
@@ -2619,6 +2809,37 @@ export interface components {
             type: "session_updated";
             session: components["schemas"]["SessionSummary"];
         };
+        /** @description The older part of the conversation was summarised: the model now sees the summary instead of the messages up to `summary.through_message_id` (the history keeps them). `message_id` is the reply it happened in, absent for POST /compact. */
+        ContextCompactedEvent: {
+            /** @description Per-session, strictly increasing. */
+            seq: number;
+            session_id: string;
+            /** @description The assistant message the event belongs to. */
+            message_id?: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "context_compacted";
+            summary: components["schemas"]["ContextSummary"];
+            tokens_before: number;
+            tokens_after: number;
+        };
+        ContextSummary: {
+            id: string;
+            session_id: string;
+            text: string;
+            /** @description The last message the summary replaces: every message up to and including it. */
+            through_message_id: string;
+            /** @description The model's view before the compaction, in tokens. */
+            tokens_before: number;
+            /** @description The same view with this summary in place of the messages it replaces. */
+            tokens_after: number;
+            /** Format: date-time */
+            created_at: string;
+        };
         /** @description Events the client asked for are no longer available: fetch the session again, then follow from this seq. */
         ResyncEvent: {
             /** @description Per-session, strictly increasing. */
@@ -2638,6 +2859,11 @@ export interface components {
         CancelResult: {
             cancelled: boolean;
             message: components["schemas"]["Message"] | null;
+        };
+        CompactResult: {
+            /** @description The new summary; null when there was nothing old enough to summarise. */
+            summary: components["schemas"]["ContextSummary"] | null;
+            context: components["schemas"]["ContextUsage"];
         };
         Approval: {
             id: string;
@@ -2698,6 +2924,10 @@ export interface components {
             api_key_env: string[];
             requires_api_key: boolean;
             requires_base_url: boolean;
+            /** @description The configured context window of the model, in tokens; null follows goosed's catalogue of models. */
+            context_limit: number | null;
+            /** @description The configured cap on tokens the model writes in one call; null follows the catalogue. */
+            output_limit: number | null;
         };
         /** @enum {string} */
         ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
@@ -2714,6 +2944,10 @@ export interface components {
             model: string;
             /** @description The base URL as GET shows it (credentials masked) keeps the stored one. */
             base_url?: string;
+            /** @description The model's context window in tokens, where goosed's catalogue does not know the model or knows it wrong (a local model, a gateway). Without it goosed uses the catalogue, then what the provider's refusals state. */
+            context_limit?: number;
+            /** @description The most tokens the model may write in one call (caps max_output_tokens). */
+            output_limit?: number;
         };
         Extension: {
             id: string;
@@ -2781,6 +3015,8 @@ export interface components {
             allowed_hosts: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms: number;
+            /** @description Share of the model's context window past which the older part of a conversation is compacted before the next model call. */
+            compaction_threshold: number;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough: string[];
         };
@@ -2796,6 +3032,8 @@ export interface components {
             allowed_hosts?: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms?: number;
+            /** @description Share of the model's context window past which the older part of a conversation is compacted before the next model call. */
+            compaction_threshold?: number;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough?: string[];
         };

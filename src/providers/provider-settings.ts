@@ -146,7 +146,7 @@ export class ProviderSettings {
     if (storedName && isProviderName(storedName)) {
       const stored = await this.store.providers.get(storedName);
       if (stored) {
-        const current = { name: stored.name, model: stored.model, base_url: shownUrl(stored.base_url), context_limit: stored.context_limit, output_limit: stored.output_limit };
+        const current = { name: stored.name, model: stored.model, base_url: shownUrl(stored.base_url) };
         return { current, stored };
       }
     }
@@ -156,7 +156,7 @@ export class ProviderSettings {
       const model = this.env.GOOSE_MODEL?.trim() || info.defaultModel;
       // A stored row of that provider (not current any more) still gives its key and base URL.
       if (model) {
-        const current = { name: envName, model, base_url: null, context_limit: null, output_limit: null };
+        const current = { name: envName, model, base_url: null };
         return { current, stored: await this.store.providers.get(envName) };
       }
     }

@@ -18,6 +18,7 @@ import { configRoutes } from './routes/config-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { replyRoutes } from './routes/reply-routes.js';
+import { contextRoutes } from './routes/context-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { approvalRoutes } from './routes/approval-routes.js';
 import { permissionRoutes } from './routes/permission-routes.js';
@@ -51,6 +52,7 @@ export function createApp(context: AppContext): App {
   sessionRoutes(app, context);
   messageRoutes(app, context);
   replyRoutes(app, context);
+  contextRoutes(app, context);
   eventRoutes(app, context);
   streamRoutes(app, context);
   approvalRoutes(app, context);

@@ -6,6 +6,8 @@ import { SessionService } from '../sessions/session-service.js';
 import { EventLog } from '../events/event-log.js';
 import { StoreBackbone } from '../events/event-backbone.js';
 import { ProviderSettings } from '../providers/provider-settings.js';
+import { ModelWindows } from '../providers/model-windows.js';
+import { ContextManager } from '../agent/context/context-manager.js';
 import { Approvals } from '../agent/approvals.js';
 import { ReplyAdmission } from '../agent/reply-admission.js';
 import { ReplyLifecycle } from '../agent/reply-lifecycle.js';
@@ -48,6 +50,8 @@ export function buildContext(parts: ContextParts): AppContext {
   });
   const catalog = new ExtensionCatalog({ registry, logger });
   const approvals = new Approvals({ store, events });
+  const model = { ...defaultModelSettings, ...parts.model };
+  const context = new ContextManager({ store, windows: new ModelWindows(store), settings, model });
   const replies = new ReplyLifecycle({
     store,
     events,
@@ -57,7 +61,8 @@ export function buildContext(parts: ContextParts): AppContext {
     catalog,
     settings,
     logger,
-    model: { ...defaultModelSettings, ...parts.model },
+    model,
+    context,
     flushIntervalMs: 100,
   });
   return {
