@@ -35,6 +35,8 @@ export interface WireFormat {
   frames(answer: PreparedAnswer): Generator<string>;
   completeBody(answer: PreparedAnswer): unknown;
   errorBody(status: number, message: string): unknown;
+  /** The provider's own refusal of a prompt longer than its window (status 400 in all four). */
+  contextErrorBody(limit: number, tokens: number): unknown;
   garbageFrame: string;
 }
 
@@ -75,6 +77,14 @@ const openai: WireFormat = {
     };
   },
   errorBody: (status, message) => ({ error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'api_error', param: null, code: null } }),
+  contextErrorBody: (limit, tokens) => ({
+    error: {
+      message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`,
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: 'context_length_exceeded',
+    },
+  }),
   garbageFrame: 'data: {"choices":[{"delta":{"content":"unterminated\n\n',
 };
 
@@ -124,6 +134,7 @@ const anthropic: WireFormat = {
     };
   },
   errorBody: (status, message) => ({ type: 'error', error: { type: anthropicErrorType(status), message } }),
+  contextErrorBody: (limit, tokens) => ({ type: 'error', error: { type: 'invalid_request_error', message: `prompt is too long: ${tokens} tokens > ${limit} maximum` } }),
   garbageFrame: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":\n\n',
 };
 
@@ -161,6 +172,13 @@ const ollama: WireFormat = {
   // What Ollama itself answers; the provider package expects `{error: {message}}`, so it falls
   // back to the HTTP status text for the message.
   errorBody: (_status, message) => ({ error: message }),
+  // Ollama cuts a long prompt to its window without a word, unless asked not to (truncate: false):
+  // then its runner's (llama.cpp's) refusal comes back as the text of Ollama's `error`.
+  contextErrorBody: (limit, tokens) => ({
+    error: JSON.stringify({
+      error: { code: 400, message: `request (${tokens} tokens) exceeds the available context size (${limit} tokens), try increasing it`, type: 'exceed_context_size_error', n_prompt_tokens: tokens, n_ctx: limit },
+    }),
+  }),
   garbageFrame: '{"model":"scripted","message":{"content":\n',
 };
 
@@ -193,6 +211,9 @@ const google: WireFormat = {
     };
   },
   errorBody: (status, message) => ({ error: { code: status, message, status: googleErrorStatus(status) } }),
+  contextErrorBody: (limit, tokens) => ({
+    error: { code: 400, message: `The input token count (${tokens}) exceeds the maximum number of tokens allowed (${limit}).`, status: 'INVALID_ARGUMENT' },
+  }),
   garbageFrame: 'data: {"candidates":[{"content":\r\n\r\n',
 };
 
