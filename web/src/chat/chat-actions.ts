@@ -35,3 +35,6 @@ export async function deleteSession(sessionId: string): Promise<void> {
   const { response, error } = await api.DELETE('/api/sessions/{id}', { params: { path: { id: sessionId } } });
   if (!response.ok) throw GoosedError.fromBody(response.status, error, response.statusText);
 }
+
+/** Summarises the older part of the conversation now (the chat hears of it as `context_compacted`). */
+export const compactSession = (sessionId: string) => dataOf(api.POST('/api/sessions/{id}/compact', { params: { path: { id: sessionId } } }));

@@ -6,6 +6,7 @@ import { navigate } from '../lib/route.js';
 import { sessionsChanged } from '../sessions/session-list.js';
 import { executionModes } from '../settings/execution-modes.js';
 import { deleteSession, updateSession } from './chat-actions.js';
+import { ContextMeter } from './context-meter.js';
 
 export function ChatHeader({ session, onError }: { session: SessionSummary; onError: (message: string | null) => void }) {
   const [renaming, setRenaming] = useState(false);
@@ -44,6 +45,7 @@ export function ChatHeader({ session, onError }: { session: SessionSummary; onEr
         </p>
       </div>
       <div class="chat-tools">
+        <ContextMeter session={session} onError={onError} />
         <span class="mode-picker">
           <label for="session-mode" class="muted small-text">
             Tools
