@@ -160,11 +160,6 @@ export class ReplyContext {
     return output ? Math.min(configured, output) : configured;
   }
 
-  /** The summary this reply's compaction wrote, if any (POST /compact answers with it). */
-  get latestSummary(): ContextSummary | null {
-    return this.summary;
-  }
-
   private async bind(resolved: ResolvedModel): Promise<NonNullable<ReplyContext['bound']>> {
     if (this.bound?.resolved !== resolved) {
       this.bound = { resolved, window: await this.manager.windows.of(resolved), size: this.manager.sizeFor(resolved) };
