@@ -65,7 +65,7 @@ export const Message = z
 export type Message = z.infer<typeof Message>;
 
 export const SendMessageRequest = z
-  .object({
+  .strictObject({
     content: z.string().min(1).max(1_000_000),
     role: z.literal('user').optional().openapi({ description: 'Only user messages can be sent.' }),
     id: z

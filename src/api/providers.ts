@@ -22,7 +22,7 @@ export const ProviderSummary = z
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 
 export const ConfigureProviderRequest = z
-  .object({
+  .strictObject({
     name: ProviderName,
     // Checked here: a key that cannot be sent in an HTTP header would be accepted, then fail every reply.
     api_key: z

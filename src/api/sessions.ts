@@ -27,7 +27,7 @@ export const Session = z.object({ ...sessionFields, messages: z.array(Message) }
 export type Session = z.infer<typeof Session>;
 
 export const CreateSessionRequest = z
-  .object({
+  .strictObject({
     name: z.string().max(500).optional().openapi({ example: 'My Project' }),
     working_directory: z.string().min(1).max(4096).optional().openapi({
       example: '/path/to/project',
@@ -58,15 +58,15 @@ export const SessionIdParam = z.object({
   id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' } }),
 });
 
-const ExportedMessage = Message.pick({ role: true, content: true, parts: true, status: true, created_at: true, usage: true, error: true });
+const ExportedMessage = Message.pick({ role: true, content: true, parts: true, status: true, created_at: true, usage: true, error: true }).strict();
 
 /** A whole session as portable JSON: `GET /api/sessions/{id}/export` writes it, `POST /api/sessions/import` reads it. */
 export const SessionExport = z
-  .object({
+  .strictObject({
     format: z.literal('goosed.session'),
     version: z.literal(1),
     exported_at: z.string(),
-    session: z.object({
+    session: z.strictObject({
       name: z.string().max(500),
       working_directory: z.string().max(4096),
       execution_mode: orNull(ExecutionMode),
@@ -77,7 +77,9 @@ export const SessionExport = z
   .openapi('SessionExport');
 export type SessionExport = z.infer<typeof SessionExport>;
 
-export const ImportSessionRequest = SessionExport.extend({
+// Spelled out, not SessionExport.extend: the document would say allOf of two closed objects, which no body fits.
+export const ImportSessionRequest = z.strictObject({
+  ...SessionExport.shape,
   working_directory: z.string().min(1).max(4096).optional().openapi({ description: "Overrides the exported working directory (which must exist on this machine otherwise)." }),
 }).openapi('ImportSessionRequest');
 export type ImportSessionRequest = z.infer<typeof ImportSessionRequest>;

@@ -2376,7 +2376,33 @@ export interface components {
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
         };
-        ImportSessionRequest: components["schemas"]["SessionExport"] & {
+        ImportSessionRequest: {
+            /** @enum {string} */
+            format: "goosed.session";
+            /** @enum {number} */
+            version: 1;
+            exported_at: string;
+            session: {
+                name: string;
+                working_directory: string;
+                execution_mode: components["schemas"]["ExecutionMode"] | null;
+                created_at: string;
+            };
+            messages: {
+                role: components["schemas"]["MessageRole"];
+                /** @description The message's text (all text parts joined). */
+                content: string;
+                parts: components["schemas"]["MessagePart"][];
+                status: components["schemas"]["MessageStatus"];
+                /** Format: date-time */
+                created_at: string;
+                /** @description Tokens the reply used (assistant messages). */
+                usage: components["schemas"]["Usage"] | null;
+                error: {
+                    error: string;
+                    code: string;
+                } | null;
+            }[];
             /** @description Overrides the exported working directory (which must exist on this machine otherwise). */
             working_directory?: string;
         };
