@@ -8,7 +8,9 @@ export const ProviderSummary = z
     name: ProviderName,
     display_name: z.string(),
     description: z.string(),
-    configured: z.boolean().openapi({ description: 'A key (where one is needed) is stored or found in the environment.' }),
+    configured: z.boolean().openapi({
+      description: 'Set up through the API (stored), or through the environment: what it needs (a key, a base URL) is there and one of its variables (or GOOSE_PROVIDER) names it.',
+    }),
     current: z.boolean(),
     model: z.string().nullable().openapi({ description: 'The configured model, else the default one.' }),
     base_url: z.string().nullable().openapi({ description: 'Credentials in it (a password, a token, a key in the query) are shown as `********`.' }),

@@ -2710,7 +2710,7 @@ export interface components {
             name: components["schemas"]["ProviderName"];
             display_name: string;
             description: string;
-            /** @description A key (where one is needed) is stored or found in the environment. */
+            /** @description Set up through the API (stored), or through the environment: what it needs (a key, a base URL) is there and one of its variables (or GOOSE_PROVIDER) names it. */
             configured: boolean;
             current: boolean;
             /** @description The configured model, else the default one. */

@@ -2,7 +2,7 @@ import { InvalidConfig, NoProvider, NotFound } from '../api/domain-errors.js';
 import { maskUrlSecrets } from '../api/secret-mask.js';
 import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
 import { isProviderName, type ProviderName } from '../api/provider-names.js';
-import { apiKeyFromEnvironment, providerCatalog, resolveProviderConnection, ProviderConfigError } from './catalog.js';
+import { apiKeyFromEnvironment, configuredInEnvironment, providerCatalog, resolveProviderConnection, ProviderConfigError } from './catalog.js';
 import { createLanguageModel, type ProviderLanguageModel } from './language-model.js';
 import type { ProviderRecord, Store } from '../store/store.js';
 
@@ -55,7 +55,7 @@ export class ProviderSettings {
         name: info.name,
         display_name: info.displayName,
         description: info.description,
-        configured: stored !== null || (!info.requiresBaseUrl && (!info.requiresApiKey || envKey !== undefined)),
+        configured: stored !== null || configuredInEnvironment(info.name, this.env),
         current: settings?.current.name === info.name,
         model: stored?.model ?? info.defaultModel,
         base_url: shownUrl(baseUrl ?? info.defaultBaseUrl),
