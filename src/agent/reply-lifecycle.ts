@@ -53,6 +53,8 @@ interface Launch {
   model: Promise<ResolvedModel>;
   /** The messages before `message` (read when not given). */
   history?: Message[];
+  /** The status the reply starts in: `running`, or `waiting_approval` for one recovered at its approval. */
+  status?: SessionStatus;
 }
 
 export interface ReplyLifecycleOptions {
@@ -171,7 +173,15 @@ export class ReplyLifecycle {
         // Awaited by the loop once the approval is answered; until then a failure waits there.
         model.catch(ignore);
         const slot = await this.admission.resume(session.id);
-        this.launch({ session, slot, userMessage, message, afterSeq: await this.events.head(session.id), model, history: messages.slice(0, index) });
+        // Written before the server answers anything: until the loop reaches the approval again
+        // (its extensions may take a while to start), the session still waits for a person.
+        let waitingSession = session;
+        if (session.status !== 'waiting_approval') {
+          waitingSession = (await this.store.updateSession(session.id, { status: 'waiting_approval' })) ?? session;
+          await this.events.publish(session.id, { type: 'session_updated', session: waitingSession });
+        }
+        const afterSeq = await this.events.head(session.id);
+        this.launch({ session: waitingSession, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), status: 'waiting_approval' });
         continue;
       }
       for (const stale of messages.filter((m) => m.status === 'running')) {
@@ -238,11 +248,11 @@ export class ReplyLifecycle {
     return reply;
   }
 
-  private async run(reply: RunningReply, { session, model, history }: Launch): Promise<Message> {
+  private async run(reply: RunningReply, { session, model, history, status = 'running' }: Launch): Promise<Message> {
     const { writer, controller } = reply;
     const settings = this.options.settings.get();
     try {
-      await this.setStatus(reply, 'running');
+      await this.setStatus(reply, status);
       const job = {
         writer,
         session,
