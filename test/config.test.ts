@@ -22,6 +22,7 @@ describe('settings', () => {
       allowed_origins: [],
       allowed_hosts: [],
       tool_timeout_ms: 120000,
+      default_working_directory: '~',
       env_passthrough: [],
     });
   });

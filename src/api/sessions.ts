@@ -26,12 +26,15 @@ export type SessionSummary = z.infer<typeof SessionSummary>;
 export const Session = z.object({ ...sessionFields, messages: z.array(Message) }).openapi('Session');
 export type Session = z.infer<typeof Session>;
 
+const workingDirectoryDescription =
+  'An existing directory: absolute, `~` or `~/...` (the user\'s home; `~user` is refused), or relative to the default_working_directory setting, which is also the default.';
+
 export const CreateSessionRequest = z
   .strictObject({
     name: z.string().max(500).optional().openapi({ example: 'My Project' }),
     working_directory: z.string().min(1).max(4096).optional().openapi({
       example: '/path/to/project',
-      description: "An existing directory; defaults to the server's current directory.",
+      description: workingDirectoryDescription,
     }),
     execution_mode: orNull(ExecutionMode).optional(),
   })
@@ -41,7 +44,7 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 export const UpdateSessionRequest = z
   .strictObject({
     name: z.string().max(500).optional(),
-    working_directory: z.string().min(1).max(4096).optional(),
+    working_directory: z.string().min(1).max(4096).optional().openapi({ description: workingDirectoryDescription }),
     execution_mode: orNull(ExecutionMode).optional(),
   })
   .openapi('UpdateSessionRequest');

@@ -2370,7 +2370,7 @@ export interface components {
             /** @example My Project */
             name?: string;
             /**
-             * @description An existing directory; defaults to the server's current directory.
+             * @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default.
              * @example /path/to/project
              */
             working_directory?: string;
@@ -2436,6 +2436,7 @@ export interface components {
         };
         UpdateSessionRequest: {
             name?: string;
+            /** @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default. */
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
         };
@@ -2807,6 +2808,8 @@ export interface components {
             allowed_hosts: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms: number;
+            /** @description Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`. */
+            default_working_directory: string;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough: string[];
         };
@@ -2822,6 +2825,8 @@ export interface components {
             allowed_hosts?: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms?: number;
+            /** @description Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`. */
+            default_working_directory?: string;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough?: string[];
         };

@@ -28,7 +28,7 @@ export class SessionService {
 
   /** With auto_save off, the session lives in memory only. */
   create(request: CreateSessionRequest): Promise<SessionSummary> {
-    const workingDirectory = resolveWorkingDirectory(request.working_directory);
+    const workingDirectory = this.workingDirectory(request.working_directory);
     return this.store.createSession(
       {
         id: randomUUID(),
@@ -63,7 +63,7 @@ export class SessionService {
     await this.get(id);
     const changes = {
       name: request.name?.trim() || undefined,
-      working_directory: request.working_directory === undefined ? undefined : resolveWorkingDirectory(request.working_directory),
+      working_directory: request.working_directory === undefined ? undefined : this.workingDirectory(request.working_directory),
       execution_mode: request.execution_mode,
     };
     const session = await this.store.updateSession(id, changes);
@@ -85,7 +85,7 @@ export class SessionService {
 
   /** A new session (new ids) holding the exported messages; a reply that was running is imported as interrupted. */
   async import(request: ImportSessionRequest): Promise<Session> {
-    const workingDirectory = resolveWorkingDirectory(request.working_directory ?? request.session.working_directory);
+    const workingDirectory = this.workingDirectory(request.working_directory ?? request.session.working_directory);
     const session = await this.store.createSession(
       {
         id: randomUUID(),
@@ -111,6 +111,10 @@ export class SessionService {
       if (exported.role === 'user') lastUser = id;
     }
     return this.getWithMessages(session.id);
+  }
+
+  private workingDirectory(requested: string | undefined): string {
+    return resolveWorkingDirectory(requested, this.settings.get().default_working_directory);
   }
 
   /**
