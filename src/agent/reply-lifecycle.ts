@@ -108,19 +108,20 @@ export class ReplyLifecycle {
     const { session, slot } = admitted;
     const userMessage: Message = {
       id: randomUUID(), session_id: sessionId, role: 'user', content: request.content, parts: [{ type: 'text', text: request.content }],
-      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null,
+      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null, provider: null, model: null,
     };
     let started!: () => void;
     this.starting.set(sessionId, { userMessageId: userMessage.id, started: new Promise<void>((resolve) => (started = resolve)) });
     try {
       // Before anything is written: with no usable provider, the message is refused whole.
-      const model = await this.options.providers.resolve();
+      const model = await this.options.providers.resolve(session);
       this.admission.refuseNew(sessionId);
       await this.store.addMessage({ ...userMessage, client_id: clientId });
       const userEvent = await this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage });
       const message: Message = {
         id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
         created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
+        provider: model.provider, model: model.modelId,
       };
       await this.store.addMessage({ ...message, client_id: null });
       await this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } });
@@ -169,7 +170,7 @@ export class ReplyLifecycle {
       const waiting = message && (await this.store.listApprovals(session.id, 'pending')).some((a) => a.message_id === message.id);
       if (message && waiting) {
         const userMessage = messages.slice(0, index).findLast((m) => m.role === 'user')!;
-        const model = this.options.providers.resolve();
+        const model = this.options.providers.resolve(session);
         // Awaited by the loop once the approval is answered; until then a failure waits there.
         model.catch(ignore);
         const slot = await this.admission.resume(session.id);

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { orNull } from './nullable.js';
 import { ExecutionMode } from './settings.js';
 import { Message, Usage } from './messages.js';
+import { ProviderName } from './providers.js';
 
 export const SessionStatus = z.enum(['idle', 'running', 'waiting_approval']).openapi('SessionStatus');
 export type SessionStatus = z.infer<typeof SessionStatus>;
@@ -17,6 +18,8 @@ const sessionFields = {
   persisted: z.boolean().openapi({ description: 'False when the session lives in memory only (created with auto_save off).' }),
   message_count: z.number().int(),
   usage: Usage,
+  provider: orNull(ProviderName).openapi({ description: "The provider this session's replies use; null follows the server's current provider." }),
+  model: z.string().nullable().openapi({ description: "The model this session's replies use; null: the provider's configured model (or its default)." }),
 };
 
 /** A session as listed; `GET /api/sessions/{id}` adds its `messages`. */
@@ -46,6 +49,13 @@ export const UpdateSessionRequest = z
     name: z.string().max(500).optional(),
     working_directory: z.string().min(1).max(4096).optional().openapi({ description: workingDirectoryDescription }),
     execution_mode: orNull(ExecutionMode).optional(),
+    provider: orNull(ProviderName)
+      .optional()
+      .openapi({
+        description:
+          'A configured provider (stored, or usable from the environment) for this session; null follows the server\'s current one (and clears model). Choosing another provider clears model unless model is given.',
+      }),
+    model: z.string().trim().min(1).max(200).nullable().optional().openapi({ description: "A model of the session's provider; null: the provider's configured model. Needs a provider." }),
   })
   .openapi('UpdateSessionRequest');
 export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
@@ -61,7 +71,10 @@ export const SessionIdParam = z.object({
   id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' } }),
 });
 
-const ExportedMessage = Message.pick({ role: true, content: true, parts: true, status: true, created_at: true, usage: true, error: true }).strict();
+// provider and model are optional: exports written before goosed recorded them lack them.
+const ExportedMessage = Message.pick({ role: true, content: true, parts: true, status: true, created_at: true, usage: true, error: true })
+  .extend({ provider: Message.shape.provider.optional(), model: Message.shape.model.optional() })
+  .strict();
 
 /** A whole session as portable JSON: `GET /api/sessions/{id}/export` writes it, `POST /api/sessions/import` reads it. */
 export const SessionExport = z

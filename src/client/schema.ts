@@ -2266,6 +2266,10 @@ export interface components {
             persisted: boolean;
             message_count: number;
             usage: components["schemas"]["Usage"];
+            /** @description The provider this session's replies use; null follows the server's current provider. */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description The model this session's replies use; null: the provider's configured model (or its default). */
+            model: string | null;
         };
         /**
          * @description auto runs every tool; approve asks before every tool; smart_approval runs read-only tools and asks for the rest; chat offers no tools.
@@ -2279,6 +2283,8 @@ export interface components {
             output_tokens: number;
             total_tokens: number;
         };
+        /** @enum {string} */
+        ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
         Error: {
             /** @description A sentence a person can act on. */
             error: string;
@@ -2304,6 +2310,10 @@ export interface components {
             persisted: boolean;
             message_count: number;
             usage: components["schemas"]["Usage"];
+            /** @description The provider this session's replies use; null follows the server's current provider. */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description The model this session's replies use; null: the provider's configured model (or its default). */
+            model: string | null;
             messages: components["schemas"]["Message"][];
         };
         Message: {
@@ -2325,6 +2335,10 @@ export interface components {
             } | null;
             /** @description For an assistant message: the user message it answers. */
             reply_to: string | null;
+            /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description For an assistant message: the model that wrote it. */
+            model: string | null;
         };
         /** @enum {string} */
         MessageRole: "user" | "assistant";
@@ -2402,6 +2416,10 @@ export interface components {
                     error: string;
                     code: string;
                 } | null;
+                /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+                provider?: components["schemas"]["ProviderName"] | null;
+                /** @description For an assistant message: the model that wrote it. */
+                model?: string | null;
             }[];
             /** @description Overrides the exported working directory (which must exist on this machine otherwise). */
             working_directory?: string;
@@ -2432,6 +2450,10 @@ export interface components {
                     error: string;
                     code: string;
                 } | null;
+                /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+                provider?: components["schemas"]["ProviderName"] | null;
+                /** @description For an assistant message: the model that wrote it. */
+                model?: string | null;
             }[];
         };
         UpdateSessionRequest: {
@@ -2439,6 +2461,10 @@ export interface components {
             /** @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default. */
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
+            /** @description A configured provider (stored, or usable from the environment) for this session; null follows the server's current one (and clears model). Choosing another provider clears model unless model is given. */
+            provider?: components["schemas"]["ProviderName"] | null;
+            /** @description A model of the session's provider; null: the provider's configured model. Needs a provider. */
+            model?: string | null;
         };
         SendMessageRequest: {
             content: string;
@@ -2726,8 +2752,6 @@ export interface components {
             requires_api_key: boolean;
             requires_base_url: boolean;
         };
-        /** @enum {string} */
-        ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
         CurrentProvider: {
             name: components["schemas"]["ProviderName"];
             model: string;

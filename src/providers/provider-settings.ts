@@ -2,7 +2,7 @@ import { InvalidConfig, NoProvider, NotFound } from '../api/domain-errors.js';
 import { maskUrlSecrets } from '../api/secret-mask.js';
 import type { ConfigureProviderRequest, CurrentProvider, ProviderSummary } from '../api/providers.js';
 import { isProviderName, type ProviderName } from '../api/provider-names.js';
-import { apiKeyFromEnvironment, configuredInEnvironment, providerCatalog, resolveProviderConnection, ProviderConfigError } from './catalog.js';
+import { apiKeyFromEnvironment, configuredInEnvironment, getProviderInfo, providerCatalog, resolveProviderConnection, ProviderConfigError } from './catalog.js';
 import { createLanguageModel, type ProviderLanguageModel } from './language-model.js';
 import type { ProviderRecord, Store } from '../store/store.js';
 
@@ -20,6 +20,12 @@ export interface ProviderSettingsOptions {
   store: Pick<Store, 'providers' | 'getValue' | 'setValue'>;
   /** Provider keys and GOOSE_PROVIDER / GOOSE_MODEL are read from here. */
   env?: Record<string, string | undefined>;
+}
+
+/** What a session chose (SessionSummary's fields): null provider follows the current one; null model, the provider's own. */
+export interface ProviderChoice {
+  provider: ProviderName | null;
+  model: string | null;
 }
 
 /** The current provider as configured: its name and model, and its stored row when it has one. */
@@ -40,6 +46,11 @@ export class ProviderSettings {
   constructor(options: ProviderSettingsOptions) {
     this.store = options.store;
     this.env = options.env ?? process.env;
+  }
+
+  /** Stored (set up through the API) or set up through the environment: what `configured` in list() says. */
+  async isConfigured(name: ProviderName): Promise<boolean> {
+    return configuredInEnvironment(name, this.env) || (await this.store.providers.get(name)) !== null;
   }
 
   async list(): Promise<ProviderSummary[]> {
@@ -107,27 +118,41 @@ export class ProviderSettings {
   }
 
   /**
-   * The model to answer with, from one read of the settings; built once per configuration.
-   * NoProvider when there is none, or when it cannot work as configured.
+   * The model to answer with, for a session's choice (by default the current provider and its
+   * model), from one read of the settings; built once per configuration. NoProvider when there is
+   * none, or when it cannot work as configured.
    */
-  async resolve(): Promise<ResolvedModel> {
-    const settings = await this.currentSettings();
+  async resolve(choice: ProviderChoice = { provider: null, model: null }): Promise<ResolvedModel> {
+    const settings = choice.provider ? await this.settingsOf(choice.provider) : await this.currentSettings();
     if (!settings) throw new NoProvider();
     const { current, stored } = settings;
+    const modelId = choice.model ?? current.model;
     const apiKey = stored?.api_key ?? undefined;
     const baseUrl = stored?.base_url ?? undefined;
-    const signature = JSON.stringify([current.name, current.model, apiKey, baseUrl]);
+    const signature = JSON.stringify([current.name, modelId, apiKey, baseUrl]);
     if (this.cached?.signature === signature) return this.cached.resolved;
     try {
       const connection = resolveProviderConnection(current.name, { apiKey, baseUrl }, this.env);
-      const model = await createLanguageModel({ name: current.name, model: current.model, apiKey, baseUrl }, this.env);
-      const resolved = { provider: current.name, modelId: current.model, model, apiKey: connection.apiKey };
+      if (!modelId) throw new ProviderConfigError(`${getProviderInfo(current.name).displayName} has no model to use: choose one for the session (model) or configure the provider with one.`);
+      const model = await createLanguageModel({ name: current.name, model: modelId, apiKey, baseUrl }, this.env);
+      const resolved = { provider: current.name, modelId, model, apiKey: connection.apiKey };
       this.cached = { signature, resolved };
       return resolved;
     } catch (error) {
       if (error instanceof ProviderConfigError) throw new NoProvider(error.message);
       throw error;
     }
+  }
+
+  /**
+   * A provider a session chose, current or not: its stored row gives key, base URL and model; else
+   * the environment (GOOSE_MODEL when GOOSE_PROVIDER names it) and the catalog's default model.
+   */
+  private async settingsOf(name: ProviderName): Promise<CurrentSettings> {
+    const stored = await this.store.providers.get(name);
+    const fromEnvironment = this.env.GOOSE_PROVIDER?.trim() === name ? this.env.GOOSE_MODEL?.trim() : undefined;
+    const model = stored?.model ?? (fromEnvironment || getProviderInfo(name).defaultModel) ?? '';
+    return { current: { name, model, base_url: shownUrl(stored?.base_url ?? null) }, stored };
   }
 
   private async currentSettings(): Promise<CurrentSettings | null> {

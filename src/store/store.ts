@@ -24,6 +24,7 @@ export interface SessionListOptions {
   q?: string;
 }
 
+/** A new session has no provider or model of its own (both null) until updateSession gives them. */
 export interface NewSession {
   id: string;
   name: string;
@@ -32,7 +33,7 @@ export interface NewSession {
   created_at: string;
 }
 
-export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status'>>;
+export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status' | 'provider' | 'model'>>;
 
 export interface MessagePageOptions {
   limit?: number;

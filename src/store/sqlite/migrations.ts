@@ -119,6 +119,14 @@ export const migrations: readonly string[] = [
   -- The reply to a user message (a retried request finds the reply it already started).
   CREATE INDEX messages_by_reply_to ON messages (session_id, reply_to, position) WHERE reply_to IS NOT NULL;
   `,
+  // 3: the provider and model a session chose (null: the server's current ones), and the provider
+  // and model that wrote each reply (null for user messages and for replies written before this).
+  `
+  ALTER TABLE sessions ADD COLUMN provider TEXT;
+  ALTER TABLE sessions ADD COLUMN model TEXT;
+  ALTER TABLE messages ADD COLUMN provider TEXT;
+  ALTER TABLE messages ADD COLUMN model TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -32,6 +32,8 @@ type SessionRow = {
   message_count: number;
   input_tokens: number;
   output_tokens: number;
+  provider: SessionSummary['provider'];
+  model: string | null;
 };
 
 type MessageRow = {
@@ -46,10 +48,12 @@ type MessageRow = {
   usage: string | null;
   error: string | null;
   reply_to: string | null;
+  provider: Message['provider'];
+  model: string | null;
 };
 
-const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
-const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to';
+const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens, provider, model';
+const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to, provider, model';
 
 /**
  * SQLite's page cache, per connection (negative: KiB). The default 2 MiB cannot hold one long
@@ -104,8 +108,8 @@ export class SqliteStore implements Store {
       addUsage: db.prepare('UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?'),
       nextPosition: db.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS position FROM messages WHERE session_id = ?').pluck(),
       insertMessage: db.prepare(
-        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to)
-         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to)`,
+        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to, provider, model)
+         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to, @provider, @model)`,
       ),
       saveMessage: db.prepare(
         `UPDATE messages SET content = @content, parts = @parts, status = @status, usage = @usage, error = @error
@@ -327,6 +331,8 @@ export class SqliteStore implements Store {
       persisted: this.persistent,
       message_count: row.message_count,
       usage: { input_tokens: row.input_tokens, output_tokens: row.output_tokens, total_tokens: row.input_tokens + row.output_tokens },
+      provider: row.provider,
+      model: row.model,
     };
   }
 
@@ -342,6 +348,8 @@ export class SqliteStore implements Store {
       usage: row.usage ? JSON.parse(row.usage) : null,
       error: row.error ? JSON.parse(row.error) : null,
       reply_to: row.reply_to,
+      provider: row.provider,
+      model: row.model,
     };
   }
 
@@ -359,6 +367,8 @@ export class SqliteStore implements Store {
       usage: message.usage ? JSON.stringify(message.usage) : null,
       error: message.error ? JSON.stringify(message.error) : null,
       reply_to: message.reply_to,
+      provider: message.provider,
+      model: message.model,
     };
   }
 }
