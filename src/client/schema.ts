@@ -2740,7 +2740,7 @@ export interface components {
             /** @description Set up through the API (stored), or through the environment: what it needs (a key, a base URL) is there and one of its variables (or GOOSE_PROVIDER) names it. */
             configured: boolean;
             current: boolean;
-            /** @description The configured model, else the default one. */
+            /** @description The model its replies use: the configured one, else GOOSE_MODEL when GOOSE_PROVIDER names this provider, else the default one. */
             model: string | null;
             /** @description Credentials in it (a password, a token, a key in the query) are shown as `********`. */
             base_url: string | null;

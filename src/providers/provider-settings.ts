@@ -68,7 +68,7 @@ export class ProviderSettings {
         description: info.description,
         configured: stored !== null || configuredInEnvironment(info.name, this.env),
         current: settings?.current.name === info.name,
-        model: stored?.model ?? info.defaultModel,
+        model: this.modelOf(info.name, stored),
         base_url: shownUrl(baseUrl ?? info.defaultBaseUrl),
         api_key_hint: key ? maskKey(key) : null,
         api_key_source: keySource,
@@ -150,9 +150,14 @@ export class ProviderSettings {
    */
   private async settingsOf(name: ProviderName): Promise<CurrentSettings> {
     const stored = await this.store.providers.get(name);
+    return { current: { name, model: this.modelOf(name, stored) ?? '', base_url: shownUrl(stored?.base_url ?? null) }, stored };
+  }
+
+  /** A provider's model: stored with it, else GOOSE_MODEL when GOOSE_PROVIDER names it, else the catalog's default. */
+  private modelOf(name: ProviderName, stored: ProviderRecord | null): string | null {
+    if (stored) return stored.model;
     const fromEnvironment = this.env.GOOSE_PROVIDER?.trim() === name ? this.env.GOOSE_MODEL?.trim() : undefined;
-    const model = stored?.model ?? (fromEnvironment || getProviderInfo(name).defaultModel) ?? '';
-    return { current: { name, model, base_url: shownUrl(stored?.base_url ?? null) }, stored };
+    return fromEnvironment || getProviderInfo(name).defaultModel;
   }
 
   private async currentSettings(): Promise<CurrentSettings | null> {
@@ -163,8 +168,7 @@ export class ProviderSettings {
     }
     const envName = this.env.GOOSE_PROVIDER?.trim();
     if (envName && isProviderName(envName)) {
-      const info = providerCatalog.find((p) => p.name === envName)!;
-      const model = this.env.GOOSE_MODEL?.trim() || info.defaultModel;
+      const model = this.env.GOOSE_MODEL?.trim() || getProviderInfo(envName).defaultModel;
       // A stored row of that provider (not current any more) still gives its key and base URL.
       if (model) return { current: { name: envName, model, base_url: null }, stored: await this.store.providers.get(envName) };
     }
