@@ -32,6 +32,9 @@ function message(sessionId: string, index: number, fields: Partial<Message> & Pi
     usage: fields.usage ?? null,
     error: fields.error ?? null,
     reply_to: fields.reply_to ?? null,
+    // Older databases did not record who wrote a reply: after the migration, null.
+    provider: null,
+    model: null,
   };
 }
 
@@ -114,7 +117,7 @@ describe('a database made by an older goosed (schema version 1)', () => {
     const goosed = await startTestServer({ dataDir });
     try {
       const session = await (await goosed.request('/api/sessions/alpha')).json();
-      expect(session).toMatchObject({ id: 'alpha', name: 'Alpha', message_count: alpha.length });
+      expect(session).toMatchObject({ id: 'alpha', name: 'Alpha', message_count: alpha.length, provider: null, model: null });
       expect(session.messages).toEqual(alpha);
       expect(await allPages(goosed.request, '/api/sessions/alpha/messages')).toEqual(alpha);
       expect((await (await goosed.request('/api/sessions/beta')).json()).messages).toEqual(beta);
@@ -128,9 +131,9 @@ describe('a database made by an older goosed (schema version 1)', () => {
       expect(await (await send()).json()).toEqual(reply);
       const after = await (await goosed.request('/api/sessions/alpha')).json();
       expect(after.messages.slice(0, alpha.length)).toEqual(alpha);
-      expect(after.messages.slice(alpha.length).map((m: Message) => [m.role, m.content])).toEqual([
-        ['user', 'one more'],
-        ['assistant', 'a new answer'],
+      expect(after.messages.slice(alpha.length).map((m: Message) => [m.role, m.content, m.provider, m.model])).toEqual([
+        ['user', 'one more', null, null],
+        ['assistant', 'a new answer', 'openai', 'scripted-model'],
       ]);
 
       expect((await goosed.request('/api/sessions/beta', { method: 'DELETE' })).status).toBe(204);

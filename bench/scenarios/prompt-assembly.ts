@@ -28,11 +28,11 @@ function history(sessionId: string, count: number): Message[] {
   const at = () => new Date().toISOString();
   for (let i = 0; messages.length < count; i++) {
     const question = `Step ${i}: look at src/module-${i}.ts and tell me what the function parse${i} does with its input. `.repeat(5);
-    const user: Message = { id: randomUUID(), session_id: sessionId, role: 'user', content: question, parts: [{ type: 'text', text: question }], status: 'complete', created_at: at(), usage: null, error: null, reply_to: null };
+    const user: Message = { id: randomUUID(), session_id: sessionId, role: 'user', content: question, parts: [{ type: 'text', text: question }], status: 'complete', created_at: at(), usage: null, error: null, reply_to: null, provider: null, model: null };
     const output = `export function parse${i}(input: string): string[] {\n  return input.split(',').map((part) => part.trim());\n}\n`.repeat(40);
     const answer = `parse${i} splits its input on commas and trims each part; it never fails on empty input. `.repeat(3);
     const assistant: Message = {
-      id: randomUUID(), session_id: sessionId, role: 'assistant', content: answer, status: 'complete', created_at: at(), error: null, reply_to: user.id,
+      id: randomUUID(), session_id: sessionId, role: 'assistant', content: answer, status: 'complete', created_at: at(), error: null, reply_to: user.id, provider: 'openai', model: 'gpt-4o',
       usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
       parts: [
         { type: 'tool_call', id: `tc_${i}`, tool: 'developer__text_editor', arguments: { command: 'view', path: `src/module-${i}.ts` }, status: 'done', result: { content: output, is_error: false } },

@@ -57,6 +57,8 @@ interface Launch {
   model: Promise<ResolvedModel>;
   /** The messages before `message` (read when not given). */
   history?: Message[];
+  /** The status the reply starts in: `running`, or `waiting_approval` for one recovered at its approval. */
+  status?: SessionStatus;
 }
 
 export interface ReplyLifecycleOptions {
@@ -113,19 +115,20 @@ export class ReplyLifecycle {
     const { session, slot } = admitted;
     const userMessage: Message = {
       id: randomUUID(), session_id: sessionId, role: 'user', content: request.content, parts: [{ type: 'text', text: request.content }],
-      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null,
+      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null, provider: null, model: null,
     };
     let started!: () => void;
     this.starting.set(sessionId, { userMessageId: userMessage.id, started: new Promise<void>((resolve) => (started = resolve)) });
     try {
       // Before anything is written: with no usable provider, the message is refused whole.
-      const model = await this.options.providers.resolve();
+      const model = await this.options.providers.resolve(session);
       this.admission.refuseNew(sessionId);
       await this.store.addMessage({ ...userMessage, client_id: clientId });
       const userEvent = await this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage });
       const message: Message = {
         id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
         created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
+        provider: model.provider, model: model.modelId,
       };
       await this.store.addMessage({ ...message, client_id: null });
       await this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } });
@@ -159,7 +162,7 @@ export class ReplyLifecycle {
   }
 
   private async runCompaction(session: SessionSummary, signal: AbortSignal): Promise<CompactResult> {
-    const resolved = await this.options.providers.resolve();
+    const resolved = await this.options.providers.resolve(session);
     const history = (await this.store.listMessages(session.id, {})).items;
     const context = await this.options.context.forReply({ session, history, publish: (payload) => this.events.publish(session.id, payload), signal });
     const mode = session.execution_mode ?? this.options.settings.get().execution_mode;
@@ -207,11 +210,19 @@ export class ReplyLifecycle {
       const waiting = message && (await this.store.listApprovals(session.id, 'pending')).some((a) => a.message_id === message.id);
       if (message && waiting) {
         const userMessage = messages.slice(0, index).findLast((m) => m.role === 'user')!;
-        const model = this.options.providers.resolve();
+        const model = this.options.providers.resolve(session);
         // Awaited by the loop once the approval is answered; until then a failure waits there.
         model.catch(ignore);
         const slot = await this.admission.resume(session.id);
-        this.launch({ session, slot, userMessage, message, afterSeq: await this.events.head(session.id), model, history: messages.slice(0, index) });
+        // Written before the server answers anything: until the loop reaches the approval again
+        // (its extensions may take a while to start), the session still waits for a person.
+        let waitingSession = session;
+        if (session.status !== 'waiting_approval') {
+          waitingSession = (await this.store.updateSession(session.id, { status: 'waiting_approval' })) ?? session;
+          await this.events.publish(session.id, { type: 'session_updated', session: waitingSession });
+        }
+        const afterSeq = await this.events.head(session.id);
+        this.launch({ session: waitingSession, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), status: 'waiting_approval' });
         continue;
       }
       for (const stale of messages.filter((m) => m.status === 'running')) {
@@ -279,11 +290,11 @@ export class ReplyLifecycle {
     return reply;
   }
 
-  private async run(reply: RunningReply, { session, model, history }: Launch): Promise<Message> {
+  private async run(reply: RunningReply, { session, model, history, status = 'running' }: Launch): Promise<Message> {
     const { writer, controller } = reply;
     const settings = this.options.settings.get();
     try {
-      await this.setStatus(reply, 'running');
+      await this.setStatus(reply, status);
       const past = history ?? (await this.store.listMessages(session.id, {})).items.filter((m) => m.id !== reply.message.id);
       const context = await this.options.context.forReply({
         session,

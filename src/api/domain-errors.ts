@@ -9,6 +9,8 @@ export type DomainErrorCode =
   | 'not_found'
   | 'invalid_cursor'
   | 'invalid_working_directory'
+  | 'invalid_model'
+  | 'provider_not_configured'
   | 'invalid_provider'
   | 'invalid_extension_config'
   | 'no_provider'
@@ -45,9 +47,9 @@ export class NotFound extends DomainError {
   }
 }
 
-/** A request that is well-formed but names something unusable (a cursor, a directory). */
+/** A request that is well-formed but names something unusable (a cursor, a directory, a provider not set up). */
 export class InvalidInput extends DomainError {
-  constructor(code: 'invalid_cursor' | 'invalid_working_directory', message: string) {
+  constructor(code: 'invalid_cursor' | 'invalid_working_directory' | 'invalid_model' | 'provider_not_configured', message: string) {
     super(code, message);
   }
 }

@@ -41,7 +41,7 @@ const ExtensionConfig = z.record(z.string(), z.unknown()).openapi({
 });
 
 export const AddExtensionRequest = z
-  .object({
+  .strictObject({
     name: extensionName.openapi({ example: 'developer' }),
     type: ExtensionType.optional().openapi({ description: 'Default: stdio when config.command is set, streamable_http when config.url is, else builtin for a built-in name (`developer`).' }),
     config: ExtensionConfig.default({}).openapi({ example: { allow_shell: true } }),

@@ -11,9 +11,11 @@ export const ProviderSummary = z
     name: ProviderName,
     display_name: z.string(),
     description: z.string(),
-    configured: z.boolean().openapi({ description: 'A key (where one is needed) is stored or found in the environment.' }),
+    configured: z.boolean().openapi({
+      description: 'Set up through the API (stored), or through the environment: what it needs (a key, a base URL) is there and one of its variables (or GOOSE_PROVIDER) names it.',
+    }),
     current: z.boolean(),
-    model: z.string().nullable().openapi({ description: 'The configured model, else the default one.' }),
+    model: z.string().nullable().openapi({ description: 'The model its replies use: the configured one, else GOOSE_MODEL when GOOSE_PROVIDER names this provider, else the default one.' }),
     base_url: z.string().nullable().openapi({ description: 'Credentials in it (a password, a token, a key in the query) are shown as `********`.' }),
     api_key_hint: z.string().nullable().openapi({ description: 'The last four characters of the key, never the key.' }),
     api_key_source: z.enum(['stored', 'environment', 'none']),
@@ -27,7 +29,7 @@ export const ProviderSummary = z
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 
 export const ConfigureProviderRequest = z
-  .object({
+  .strictObject({
     name: ProviderName,
     // Checked here: a key that cannot be sent in an HTTP header would be accepted, then fail every reply.
     api_key: z

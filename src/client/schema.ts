@@ -2448,6 +2448,10 @@ export interface components {
             message_count: number;
             usage: components["schemas"]["Usage"];
             context: components["schemas"]["ContextUsage"];
+            /** @description The provider this session's replies use; null follows the server's current provider. */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description The model this session's replies use; null: the provider's configured model (or its default). */
+            model: string | null;
         };
         /**
          * @description auto runs every tool; approve asks before every tool; smart_approval runs read-only tools and asks for the rest; chat offers no tools.
@@ -2467,6 +2471,8 @@ export interface components {
             /** @description The model's context window in tokens; null while it is not known. */
             limit: number | null;
         };
+        /** @enum {string} */
+        ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
         Error: {
             /** @description A sentence a person can act on. */
             error: string;
@@ -2493,6 +2499,10 @@ export interface components {
             message_count: number;
             usage: components["schemas"]["Usage"];
             context: components["schemas"]["ContextUsage"];
+            /** @description The provider this session's replies use; null follows the server's current provider. */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description The model this session's replies use; null: the provider's configured model (or its default). */
+            model: string | null;
             messages: components["schemas"]["Message"][];
         };
         Message: {
@@ -2514,6 +2524,10 @@ export interface components {
             } | null;
             /** @description For an assistant message: the user message it answers. */
             reply_to: string | null;
+            /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description For an assistant message: the model that wrote it. */
+            model: string | null;
         };
         /** @enum {string} */
         MessageRole: "user" | "assistant";
@@ -2559,13 +2573,43 @@ export interface components {
             /** @example My Project */
             name?: string;
             /**
-             * @description An existing directory; defaults to the server's current directory.
+             * @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default.
              * @example /path/to/project
              */
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
         };
-        ImportSessionRequest: components["schemas"]["SessionExport"] & {
+        ImportSessionRequest: {
+            /** @enum {string} */
+            format: "goosed.session";
+            /** @enum {number} */
+            version: 1;
+            exported_at: string;
+            session: {
+                name: string;
+                working_directory: string;
+                execution_mode: components["schemas"]["ExecutionMode"] | null;
+                created_at: string;
+            };
+            messages: {
+                role: components["schemas"]["MessageRole"];
+                /** @description The message's text (all text parts joined). */
+                content: string;
+                parts: components["schemas"]["MessagePart"][];
+                status: components["schemas"]["MessageStatus"];
+                /** Format: date-time */
+                created_at: string;
+                /** @description Tokens the reply used (assistant messages). */
+                usage: components["schemas"]["Usage"] | null;
+                error: {
+                    error: string;
+                    code: string;
+                } | null;
+                /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+                provider?: components["schemas"]["ProviderName"] | null;
+                /** @description For an assistant message: the model that wrote it. */
+                model?: string | null;
+            }[];
             /** @description Overrides the exported working directory (which must exist on this machine otherwise). */
             working_directory?: string;
         };
@@ -2595,12 +2639,21 @@ export interface components {
                     error: string;
                     code: string;
                 } | null;
+                /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+                provider?: components["schemas"]["ProviderName"] | null;
+                /** @description For an assistant message: the model that wrote it. */
+                model?: string | null;
             }[];
         };
         UpdateSessionRequest: {
             name?: string;
+            /** @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default. */
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
+            /** @description A configured provider (stored, or usable from the environment) for this session; null follows the server's current one (and clears model). Choosing another provider clears model unless model is given. */
+            provider?: components["schemas"]["ProviderName"] | null;
+            /** @description A model of the session's provider; null: the provider's configured model. Needs a provider. */
+            model?: string | null;
         };
         SendMessageRequest: {
             content: string;
@@ -2910,10 +2963,10 @@ export interface components {
             name: components["schemas"]["ProviderName"];
             display_name: string;
             description: string;
-            /** @description A key (where one is needed) is stored or found in the environment. */
+            /** @description Set up through the API (stored), or through the environment: what it needs (a key, a base URL) is there and one of its variables (or GOOSE_PROVIDER) names it. */
             configured: boolean;
             current: boolean;
-            /** @description The configured model, else the default one. */
+            /** @description The model its replies use: the configured one, else GOOSE_MODEL when GOOSE_PROVIDER names this provider, else the default one. */
             model: string | null;
             /** @description Credentials in it (a password, a token, a key in the query) are shown as `********`. */
             base_url: string | null;
@@ -2929,8 +2982,6 @@ export interface components {
             /** @description The configured cap on tokens the model writes in one call; null follows the catalogue. */
             output_limit: number | null;
         };
-        /** @enum {string} */
-        ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
         CurrentProvider: {
             name: components["schemas"]["ProviderName"];
             model: string;
@@ -3017,6 +3068,8 @@ export interface components {
             tool_timeout_ms: number;
             /** @description Share of the model's context window past which the older part of a conversation is compacted before the next model call. */
             compaction_threshold: number;
+            /** @description Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`. */
+            default_working_directory: string;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough: string[];
         };
@@ -3034,6 +3087,8 @@ export interface components {
             tool_timeout_ms?: number;
             /** @description Share of the model's context window past which the older part of a conversation is compacted before the next model call. */
             compaction_threshold?: number;
+            /** @description Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`. */
+            default_working_directory?: string;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough?: string[];
         };

@@ -81,6 +81,6 @@ export function buildContext(parts: ContextParts): AppContext {
     followerQueueBytes,
     // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.
     sockets: new SocketRegistry({ maxBufferedBytes: followerQueueBytes, ...parts.websocket }),
-    sessions: new SessionService({ store, settings, events }),
+    sessions: new SessionService({ store, settings, events, providers }),
   };
 }

@@ -25,6 +25,7 @@ export interface SessionListOptions {
   q?: string;
 }
 
+/** A new session has no provider or model of its own (both null) until updateSession gives them. */
 export interface NewSession {
   id: string;
   name: string;
@@ -34,7 +35,7 @@ export interface NewSession {
 }
 
 /** Changing `status` or `context` alone is not an edit: the session keeps its `updated_at`. */
-export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status' | 'context'>>;
+export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status' | 'context' | 'provider' | 'model'>>;
 
 export interface MessagePageOptions {
   limit?: number;

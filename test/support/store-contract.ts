@@ -37,6 +37,8 @@ function newMessage(sessionId: string, id: string, fields: Partial<NewMessage> =
     usage: null,
     error: null,
     reply_to: null,
+    provider: null,
+    model: null,
     client_id: null,
     ...fields,
   };
@@ -116,6 +118,19 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect(await store.deleteSession('s1')).toBe(true);
         expect(await store.getSession('s1')).toBeNull();
         expect(await store.deleteSession('s1')).toBe(false);
+      });
+
+      it('keeps the provider and model a session chose, null until then', async () => {
+        const created = await store.createSession(newSession('chooser'));
+        expect(created).toMatchObject({ provider: null, model: null });
+        const chosen = await store.updateSession('chooser', { provider: 'openai', model: 'gpt-4o-mini' });
+        expect(chosen).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', name: 'session chooser' });
+        expect(await store.getSession('chooser')).toEqual(chosen);
+        expect((await store.listSessions({ limit: 10 })).items.find((s) => s.id === 'chooser')).toEqual(chosen);
+        // Changing one leaves the other; null is a value (back to the server's current provider).
+        expect(await store.updateSession('chooser', { model: null })).toMatchObject({ provider: 'openai', model: null });
+        expect(await store.updateSession('chooser', { name: 'Renamed' })).toMatchObject({ provider: 'openai', model: null });
+        expect(await store.updateSession('chooser', { provider: null })).toMatchObject({ provider: null, model: null });
       });
 
       it('reports where a session lives, the same way on every read', async () => {
@@ -249,6 +264,18 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         await store.saveMessage(saved);
         expect(await store.getMessage('s', 'm2')).toEqual(saved);
         expect((await store.getSession('s'))!.message_count).toBe(2);
+      });
+
+      it('keeps the provider and model that wrote a reply, through saves', async () => {
+        const { client_id: _1, ...question } = newMessage('s', 'u1');
+        await store.addMessage({ ...question, client_id: null });
+        const { client_id: _2, ...reply } = newMessage('s', 'a1', { role: 'assistant', content: '', parts: [], status: 'running', reply_to: 'u1', provider: 'anthropic', model: 'claude-sonnet-4-5' });
+        await store.addMessage({ ...reply, client_id: null });
+        expect(await store.getMessage('s', 'a1')).toEqual(reply);
+        const finished: Message = { ...reply, content: 'done', parts: [{ type: 'text', text: 'done' }], status: 'complete' };
+        await store.saveMessage(finished);
+        expect((await store.listMessages('s', {})).items).toEqual([question, finished]);
+        expect((await storedRows(store, 's', {})).rows.map(fromStoredRow)).toEqual([question, finished]);
       });
 
       it('finds a message by its client id, and the reply to a user message', async () => {

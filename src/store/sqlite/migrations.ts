@@ -137,6 +137,14 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX summaries_by_session ON summaries (session_id);
   `,
+  // 4: the provider and model a session chose (null: the server's current ones), and the provider
+  // and model that wrote each reply (null for user messages and for replies written before this).
+  `
+  ALTER TABLE sessions ADD COLUMN provider TEXT;
+  ALTER TABLE sessions ADD COLUMN model TEXT;
+  ALTER TABLE messages ADD COLUMN provider TEXT;
+  ALTER TABLE messages ADD COLUMN model TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -35,6 +35,8 @@ type SessionRow = {
   output_tokens: number;
   context_tokens: number;
   context_limit: number | null;
+  provider: SessionSummary['provider'];
+  model: string | null;
 };
 
 type MessageRow = {
@@ -49,12 +51,14 @@ type MessageRow = {
   usage: string | null;
   error: string | null;
   reply_to: string | null;
+  provider: Message['provider'];
+  model: string | null;
 };
 
 const SESSION_COLUMNS =
-  'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens, context_tokens, context_limit';
+  'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens, context_tokens, context_limit, provider, model';
 const SUMMARY_COLUMNS = 'id, session_id, text, through_message_id, tokens_before, tokens_after, created_at';
-const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to';
+const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to, provider, model';
 
 /**
  * SQLite's page cache, per connection (negative: KiB). The default 2 MiB cannot hold one long
@@ -112,8 +116,8 @@ export class SqliteStore implements Store {
       addUsage: db.prepare('UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?'),
       nextPosition: db.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS position FROM messages WHERE session_id = ?').pluck(),
       insertMessage: db.prepare(
-        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to)
-         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to)`,
+        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to, provider, model)
+         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to, @provider, @model)`,
       ),
       saveMessage: db.prepare(
         `UPDATE messages SET content = @content, parts = @parts, status = @status, usage = @usage, error = @error
@@ -350,6 +354,8 @@ export class SqliteStore implements Store {
       message_count: row.message_count,
       usage: { input_tokens: row.input_tokens, output_tokens: row.output_tokens, total_tokens: row.input_tokens + row.output_tokens },
       context: { tokens: row.context_tokens, limit: row.context_limit },
+      provider: row.provider,
+      model: row.model,
     };
   }
 
@@ -365,6 +371,8 @@ export class SqliteStore implements Store {
       usage: row.usage ? JSON.parse(row.usage) : null,
       error: row.error ? JSON.parse(row.error) : null,
       reply_to: row.reply_to,
+      provider: row.provider,
+      model: row.model,
     };
   }
 
@@ -382,6 +390,8 @@ export class SqliteStore implements Store {
       usage: message.usage ? JSON.stringify(message.usage) : null,
       error: message.error ? JSON.stringify(message.error) : null,
       reply_to: message.reply_to,
+      provider: message.provider,
+      model: message.model,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ExecutionMode } from '../../../src/client/index.js';
+import type { ApprovalDecision, components } from '../../../src/client/index.js';
 import { api, dataOf, GoosedError } from '../lib/api.js';
 
 /** A message id of our own: sending it twice (a retried click, a flaky network) starts one reply. */
@@ -28,7 +28,7 @@ export const cancelReply = (sessionId: string) => dataOf(api.POST('/api/sessions
 export const answerApproval = (sessionId: string, approvalId: string, decision: ApprovalDecision) =>
   dataOf(api.POST('/api/sessions/{id}/approvals/{approval_id}', { params: { path: { id: sessionId, approval_id: approvalId } }, body: { decision } }));
 
-export const updateSession = (sessionId: string, change: { name?: string; execution_mode?: ExecutionMode | null }) =>
+export const updateSession = (sessionId: string, change: components['schemas']['UpdateSessionRequest']) =>
   dataOf(api.PATCH('/api/sessions/{id}', { params: { path: { id: sessionId } }, body: change }));
 
 export async function deleteSession(sessionId: string): Promise<void> {
