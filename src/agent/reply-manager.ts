@@ -65,6 +65,12 @@ export class ReplyManager {
     return entry && entry !== 'starting' ? entry : null;
   }
 
+  /** True while a reply starts or runs, unless it only waits for a person (that wait survives a restart). */
+  hasWorkingReplies(): boolean {
+    for (const [sessionId, entry] of this.running) if (entry === 'starting' || !this.approvals.isWaiting(sessionId)) return true;
+    return false;
+  }
+
   async start(sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<ReplyHandle> {
     const session = this.store.getSession(sessionId);
     if (!session) throw notFound('session', sessionId);

@@ -16,6 +16,7 @@ import type { AppContext } from './app-context.js';
 import { createLogger } from './logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
 import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.js';
+import { watchIdle } from './idle-watch.js';
 
 export interface ServerOptions {
   host: string;
@@ -40,6 +41,8 @@ export interface ServerOptions {
   websocket?: ContextParts['websocket'];
   /** How long running replies get to finish at shutdown before they are stopped. */
   shutdownGraceMs?: number;
+  /** After this long without work, `idle` resolves (the CLI then stops); null or absent: never. */
+  idleExitMs?: number | null;
 }
 
 export interface RunningServer {
@@ -49,6 +52,8 @@ export interface RunningServer {
   secretKey: string | null;
   keyWasGenerated: boolean;
   context: AppContext;
+  /** Resolves once the server has been idle for `idleExitMs`; never without it. */
+  idle: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -118,8 +123,16 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     throw error;
   }
   logger.info({ host: options.host, port, data_dir: options.dataDir, auth: secretKey !== null }, 'started');
+  let stopWatchingIdle = () => {};
+  const idle = new Promise<void>((resolve) => {
+    if (!options.idleExitMs) return;
+    const idleMs = options.idleExitMs;
+    const busy = () => context.sockets.size > 0 || context.replies.hasWorkingReplies();
+    stopWatchingIdle = watchIdle({ server, busy, idleMs, onIdle: () => resolve() });
+  });
 
   const stopServing = async () => {
+    stopWatchingIdle();
     const stopped = new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -142,7 +155,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
   // The directory is released even when a step of the shutdown failed.
   const close = () => (closing ??= stopServing().finally(() => lock.release()));
 
-  return { url, port, secretKey, keyWasGenerated, context, close };
+  return { url, port, secretKey, keyWasGenerated, context, idle, close };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -33,7 +33,7 @@ export async function buildGoosedBundle(): Promise<GoosedBundle> {
 }
 
 /** Environment without the machine's provider keys: the tests configure providers through the API. */
-function cleanEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function cleanEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!/API_KEY|BASE_URL|^GOOSE_|^GOOSED_|^OLLAMA_HOST$/.test(name)) env[name] = value;
