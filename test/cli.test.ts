@@ -34,6 +34,7 @@ describe('the goosed command', () => {
     await expectFailure(['--port', 'eighty'], /invalid port/);
     await expectFailure(['--port', '70000'], /invalid port/);
     await expectFailure(['--log-level', 'loud', '--port', '0'], /invalid log level/);
+    await expectFailure(['--idle-exit', 'soon', '--port', '0'], /invalid idle exit "soon"/);
   });
 
   it('refuses a port in use', async () => {
