@@ -93,6 +93,18 @@ describe('goosed acp', () => {
     expect(session.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'cancelled', content: 'Thinking about it' });
   });
 
+  it('a prompt request the client withdraws ($/cancel_request) stops the reply as session/cancel does', async () => {
+    const { sessionId } = await newSession();
+    llm.enqueue({ text: ['Going on', ' and on'], fault: { kind: 'stall_after', chunks: 1 } });
+    const withdraw = new AbortController();
+    const prompt = acp.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text: 'Go on' }] }, { cancellationSignal: withdraw.signal });
+    await acp.waitForUpdate((n) => n.sessionId === sessionId && n.update.sessionUpdate === 'agent_message_chunk');
+    withdraw.abort();
+    expect(await prompt).toMatchObject({ stopReason: 'cancelled' });
+    const session = await (await api.request(`/api/sessions/${sessionId}`)).json();
+    expect(session.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'cancelled', content: 'Going on' });
+  });
+
   it('ends with max_turn_requests when goosed stops the reply at max_turns', async () => {
     const { sessionId } = await newSession();
     await acp.agent.request('session/set_mode', { sessionId, modeId: 'auto' });

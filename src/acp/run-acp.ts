@@ -18,6 +18,8 @@ export async function runAcp(options: ServerOptions): Promise<void> {
     { dataDir: options.dataDir, configFile: options.configFile, logLevel: options.logLevel, idleExitSeconds: (options.idleExitMs ?? 0) / 1000 },
     logger,
   );
+  // The editor went away mid-write: nothing is left to answer.
+  process.stdout.on('error', () => process.exit(0));
   const closed = new AbortController();
   const stream = ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>);
   const connection = createGoosedAgent({ api: link.api, logger, closed: closed.signal }).connect(stream);
