@@ -227,7 +227,7 @@ describe('following a session', () => {
   it('stops with a 404 when the session is deleted', async () => {
     const session = await newSession();
     const follower = client.followSession(session.id, { onEvent: () => {}, onResync: () => {}, reconnectDelayMs: 20 });
-    await waitFor(() => goosed.server.context.hub.channel(session.id).subscribers.size === 1);
+    await waitFor(() => goosed.server.context.events.followerCount(session.id) === 1);
     await client.DELETE('/api/sessions/{id}', { params: { path: { id: session.id } } });
     expect(await follower.done).toMatchObject({ status: 404, code: 'not_found' });
   });

@@ -3,12 +3,13 @@ import { z } from '@hono/zod-openapi';
 import { Message } from '../src/api/messages.js';
 import { Session } from '../src/api/sessions.js';
 import type { NewMessage } from '../src/store/store.js';
-import { JsonWriter } from '../src/store/json-writer.js';
-import { BufferPool } from '../src/store/buffer-pool.js';
-import { responseBuffers } from '../src/server/routes/json-bytes.js';
+import { JsonWriter } from '../src/server/json/json-writer.js';
+import { BufferPool } from '../src/server/json/buffer-pool.js';
+import { responseBuffers } from '../src/server/json/json-bytes.js';
+import { MessagesJson } from '../src/server/json/message-json.js';
 import { startTestServer, waitFor, type TestServer } from './support/goosed.js';
 
-// The history routes answer with JSON the store writes from the stored text (src/store/message-json.ts)
+// The history routes answer with JSON written from the stored text (src/server/json/message-json.ts)
 // instead of JSON.stringify of parsed messages: the bytes must be exactly those the parsed path gives.
 
 let goosed: TestServer;
@@ -40,8 +41,8 @@ async function sessionWithEverything(): Promise<string> {
   const store = goosed.server.context.store;
   const odd = 'naïve — 日本語 🦆 "q" \\ \n\t\r\b\f \u0000 \u0001 \u001f \u007f \u2028 \u2029 </script> \ud800 lone';
   const user = newMessage(id, { role: 'user', content: odd, client_id: 'client-1' });
-  store.addMessage(user);
-  store.addMessage(
+  await store.addMessage(user);
+  await store.addMessage(
     newMessage(id, {
       role: 'assistant',
       content: 'x'.repeat(1500),
@@ -58,9 +59,9 @@ async function sessionWithEverything(): Promise<string> {
       reply_to: user.id,
     }),
   );
-  store.addMessage(newMessage(id, { role: 'user', content: '' }));
-  store.addMessage(newMessage(id, { role: 'assistant', content: 'half', status: 'error', error: { error: 'The provider said "no".', code: 'provider_error' } }));
-  store.addMessage(newMessage(id, { role: 'assistant', content: '', parts: [], status: 'interrupted', reply_to: 'gone' }));
+  await store.addMessage(newMessage(id, { role: 'user', content: '' }));
+  await store.addMessage(newMessage(id, { role: 'assistant', content: 'half', status: 'error', error: { error: 'The provider said "no".', code: 'provider_error' } }));
+  await store.addMessage(newMessage(id, { role: 'assistant', content: '', parts: [], status: 'interrupted', reply_to: 'gone' }));
   return id;
 }
 
@@ -68,43 +69,45 @@ describe('the JSON of a history, written from the stored text', () => {
   it('is byte for byte what stringifying the parsed messages gives, whole and page by page', async () => {
     const id = await sessionWithEverything();
     const store = goosed.server.context.store;
-    const written = (sessionId: string, options: { limit?: number; cursor?: string }) => {
+    const written = async (sessionId: string, options: { limit?: number; cursor?: string }) => {
       const out = new JsonWriter();
-      const { nextCursor } = store.writeMessagesJson(sessionId, options, out);
+      const messages = new MessagesJson(out);
+      const { nextCursor } = await store.readStoredMessages(sessionId, options, messages);
+      messages.end();
       return { json: out.bytes().toString('utf8'), nextCursor };
     };
-    const whole = store.listMessages(id, {});
+    const whole = await store.listMessages(id, {});
     expect(whole.items).toHaveLength(5);
-    expect(written(id, {})).toEqual({ json: JSON.stringify(whole.items), nextCursor: null });
+    expect(await written(id, {})).toEqual({ json: JSON.stringify(whole.items), nextCursor: null });
     let pages = 0;
     for (const limit of [1, 2, 4, 5, 6]) {
       let cursor: string | undefined;
       do {
-        const parsed = store.listMessages(id, { limit, cursor });
-        expect(written(id, { limit, cursor })).toEqual({ json: JSON.stringify(parsed.items), nextCursor: parsed.nextCursor });
+        const parsed = await store.listMessages(id, { limit, cursor });
+        expect(await written(id, { limit, cursor })).toEqual({ json: JSON.stringify(parsed.items), nextCursor: parsed.nextCursor });
         cursor = parsed.nextCursor ?? undefined;
         pages++;
       } while (cursor);
     }
     expect(pages).toBe(5 + 3 + 2 + 1 + 1);
-    expect(written('no-such-session', {}).json).toBe('[]');
+    expect((await written('no-such-session', {})).json).toBe('[]');
 
     // A long history: the writer sizes the page from its first rows (here growing, then shrinking).
-    for (let i = 0; i < 150; i++) store.addMessage(newMessage(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${'é'.repeat(i < 75 ? i * 20 : 10)}` }));
-    const long = store.listMessages(id, {});
+    for (let i = 0; i < 150; i++) await store.addMessage(newMessage(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${'é'.repeat(i < 75 ? i * 20 : 10)}` }));
+    const long = await store.listMessages(id, {});
     expect(long.items).toHaveLength(155);
-    expect(written(id, {})).toEqual({ json: JSON.stringify(long.items), nextCursor: null });
-    const firstHundred = store.listMessages(id, { limit: 100 });
-    expect(written(id, { limit: 100 })).toEqual({ json: JSON.stringify(firstHundred.items), nextCursor: firstHundred.nextCursor });
-    const rest = store.listMessages(id, { limit: 100, cursor: firstHundred.nextCursor! });
-    expect(written(id, { limit: 100, cursor: firstHundred.nextCursor! })).toEqual({ json: JSON.stringify(rest.items), nextCursor: null });
+    expect(await written(id, {})).toEqual({ json: JSON.stringify(long.items), nextCursor: null });
+    const firstHundred = await store.listMessages(id, { limit: 100 });
+    expect(await written(id, { limit: 100 })).toEqual({ json: JSON.stringify(firstHundred.items), nextCursor: firstHundred.nextCursor });
+    const rest = await store.listMessages(id, { limit: 100, cursor: firstHundred.nextCursor! });
+    expect(await written(id, { limit: 100, cursor: firstHundred.nextCursor! })).toEqual({ json: JSON.stringify(rest.items), nextCursor: null });
     expect(rest.items).toHaveLength(55);
   });
 
   it('is what GET /api/sessions/{id} and .../messages answered before, and follows the route schemas exactly', async () => {
     const id = await sessionWithEverything();
     const store = goosed.server.context.store;
-    const expected = { ...store.getSession(id)!, messages: store.listMessages(id, {}).items };
+    const expected = { ...(await store.getSession(id))!, messages: (await store.listMessages(id, {})).items };
 
     const session = await goosed.request(`/api/sessions/${id}`);
     expect(session.status).toBe(200);
@@ -133,8 +136,8 @@ describe('the JSON of a history, written from the stored text', () => {
     const store = goosed.server.context.store;
     const sessionOf = async (messages: number, text: string) => {
       const { id } = (await (await goosed.request('/api/sessions', { method: 'POST', json: {} })).json()) as { id: string };
-      for (let i = 0; i < messages; i++) store.addMessage(newMessage(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${text}` }));
-      return { id, expected: JSON.stringify({ ...store.getSession(id)!, messages: store.listMessages(id, {}).items }) };
+      for (let i = 0; i < messages; i++) await store.addMessage(newMessage(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${text}` }));
+      return { id, expected: JSON.stringify({ ...(await store.getSession(id))!, messages: (await store.listMessages(id, {})).items }) };
     };
     const big = await sessionOf(400, 'b'.repeat(1500)); // about 1.2 MB: written into a pooled buffer
     const other = await sessionOf(150, 'ö'.repeat(1000)); // about 0.6 MB

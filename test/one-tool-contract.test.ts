@@ -1,44 +1,9 @@
 // The shape of src/extensions/ that issue 12 asked for, read from the source: one tool contract,
 // MCP modules without an import circle, extension errors that leave the HTTP status to the routes.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-
-function sourceFiles(folder: string): string[] {
-  return readdirSync(join(SRC, folder), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => join(folder, file));
-}
-
-/** The src-relative modules a file imports (static, type-only and dynamic imports alike). */
-function importsOf(file: string): string[] {
-  const text = readFileSync(join(SRC, file), 'utf8');
-  const specifiers = [...text.matchAll(/\bfrom\s+'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/g)].map((match) => match[1] ?? match[2]);
-  return specifiers.map((specifier) => relative(SRC, join(SRC, dirname(file), specifier)).replace(/\.js$/, '.ts'));
-}
-
-/** Each circle once, as the files around it. */
-function importCircles(files: string[]): string[][] {
-  const graph = new Map(files.map((file) => [file, importsOf(file)]));
-  const circles: string[][] = [];
-  const done = new Set<string>();
-  const path: string[] = [];
-  const visit = (file: string) => {
-    path.push(file);
-    for (const next of graph.get(file) ?? []) {
-      const at = path.indexOf(next);
-      if (at >= 0) circles.push(path.slice(at));
-      else if (!done.has(next)) visit(next);
-    }
-    path.pop();
-    done.add(file);
-  };
-  for (const file of files) if (!done.has(file)) visit(file);
-  return circles;
-}
+import { importCircles, importsOf, sourceFiles, SRC } from './support/import-graph.js';
 
 /** Where a type or interface of this name is declared in src/. */
 function declarationsOf(name: string): string[] {

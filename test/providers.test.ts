@@ -3,7 +3,8 @@
 import { generateText, jsonSchema, streamText, tool } from 'ai';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normaliseBaseUrl, ProviderConfigError, resolveProviderConnection, type ProviderName } from '../src/providers/catalog.js';
+import type { ProviderName } from '../src/api/provider-names.js';
+import { normaliseBaseUrl, ProviderConfigError, resolveProviderConnection } from '../src/providers/catalog.js';
 import { createLanguageModel } from '../src/providers/language-model.js';
 import { classifyProviderError, scrubSecrets } from '../src/providers/provider-errors.js';
 import { startScriptedLlm, type RecordedRequest, type ScriptedLlm } from './support/scripted-llm.js';

@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Message } from '../src/api/messages.js';
-import { migrations } from '../src/store/migrations.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { migrations } from '../src/store/sqlite/migrations.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
 import { startTestServer, temporaryDirectory, useScriptedProvider } from './support/goosed.js';
 

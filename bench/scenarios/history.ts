@@ -7,17 +7,17 @@ import { row } from '../support/report.js';
 import { seedDatabase } from '../support/seed.js';
 import { keepAliveAgent, timedGet } from '../support/sse-request.js';
 import { median } from '../support/stats.js';
-import { MESSAGE_JSON_COLUMNS } from '../../src/store/message-json.js';
-import { PAGE_CACHE_PRAGMA } from '../../src/store/sqlite-store.js';
+import { STORED_MESSAGE_FIELDS } from '../../src/store/store.js';
+import { PAGE_CACHE_PRAGMA } from '../../src/store/sqlite/sqlite-store.js';
 
-// The statements goosed runs for these two reads (src/store/sqlite-store.ts), run straight on
+// The statements goosed runs for these two reads (src/store/sqlite/sqlite-store.ts), run straight on
 // better-sqlite3 as the baseline: what the request costs beyond the query itself is goosed's.
 const SESSION_COLUMNS = 'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens';
 const FIRST_PAGE_SQL = `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?`;
 // A history is counted (to size the response), then read row by row in array form (raw: the wire
-// fields, then the position); goosed writes the JSON from each row as it comes (src/store/message-json.ts).
+// fields, then the position); goosed writes the JSON from each row as it comes (src/server/json/message-json.ts).
 const COUNT_MESSAGES_SQL = 'SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?';
-const ALL_MESSAGES_SQL = `SELECT ${MESSAGE_JSON_COLUMNS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
+const ALL_MESSAGES_SQL = `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
 const DEFAULT_PAGE = 50;
 
 function timeQuery(samples: number, run: () => unknown): number[] {
@@ -39,7 +39,7 @@ export const history: Scenario = {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     log(`seeding ${sessions} sessions × ${messagesPerSession} messages and one of ${bigSessionMessages}`);
     const seedStarted = performance.now();
-    const seeded = seedDatabase(dataDir, { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] });
+    const seeded = await seedDatabase(dataDir, { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] });
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     log(`seeded ${(seeded.bytes / 1e6).toFixed(0)} MB in ${seedSeconds.toFixed(1)} s`);
     const bigId = seeded.bigSessionIds[0];

@@ -44,7 +44,7 @@ export const startup: Scenario = {
     const bigDir = join(workDir, 'big');
     mkdirSync(bigDir, { recursive: true, mode: 0o700 });
     // Few long messages: start-up cost does not depend on how the bytes are split into rows.
-    const seeded = seedDatabase(bigDir, { sessions: Math.ceil((bigDatabaseMiB * 1024 * 1024) / (40 * 20_000)), messagesPerSession: 40, assistantChars: 16_000 });
+    const seeded = await seedDatabase(bigDir, { sessions: Math.ceil((bigDatabaseMiB * 1024 * 1024) / (40 * 20_000)), messagesPerSession: 40, assistantChars: 16_000 });
     log(`seeded a ${(seeded.bytes / 1e6).toFixed(0)} MB database; ${runs} starts of each`);
 
     const baseline: number[] = [];

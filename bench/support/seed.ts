@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export interface SeedPlan {
   sessions: number;
@@ -29,28 +29,31 @@ function prose(chars: number, salt: number): string {
 
 /**
  * Fills a goosed data directory through the store goosed itself uses (same schema, same rows, same
- * counters), in large transactions, before goosed starts on it.
+ * counters), in large transactions, before goosed starts on it. (The SQLite store runs a statement
+ * before its method returns, so the calls made inside a transaction are part of it; their promises
+ * are awaited after it, to report a failure.)
  */
-export function seedDatabase(dataDir: string, plan: SeedPlan): SeedResult {
+export async function seedDatabase(dataDir: string, plan: SeedPlan): Promise<SeedResult> {
   const databaseFile = join(dataDir, 'goosed.db');
   const store = new SqliteStore(databaseFile);
   const userText = prose(Math.max(20, Math.round(plan.assistantChars / 5)), 3);
   const assistantText = prose(plan.assistantChars, 7);
   let clock = Date.parse('2026-01-01T00:00:00.000Z');
   const tick = () => new Date((clock += 1000)).toISOString();
+  const written: Promise<unknown>[] = [];
   const seedSession = (index: number, messages: number): string => {
     const id = randomUUID();
-    store.createSession({ id, name: `Seeded session ${index}`, working_directory: '/tmp', execution_mode: null, created_at: tick() });
+    written.push(store.createSession({ id, name: `Seeded session ${index}`, working_directory: '/tmp', execution_mode: null, created_at: tick() }));
     let lastUser: string | null = null;
     for (let m = 0; m < messages; m++) {
       const user = m % 2 === 0;
       const text = user ? userText : assistantText;
       const messageId = randomUUID();
-      store.addMessage({
+      written.push(store.addMessage({
         id: messageId, session_id: id, role: user ? 'user' : 'assistant', content: text, parts: [{ type: 'text', text }],
         status: 'complete', created_at: tick(), usage: user ? null : { input_tokens: 900, output_tokens: 150, total_tokens: 1050 },
         error: null, reply_to: user ? null : lastUser, client_id: null,
-      });
+      }));
       lastUser = user ? messageId : null;
     }
     return id;
@@ -63,12 +66,14 @@ export function seedDatabase(dataDir: string, plan: SeedPlan): SeedResult {
       store.transaction(() => {
         for (let i = start; i < Math.min(plan.sessions, start + batch); i++) sessionIds.push(seedSession(i, plan.messagesPerSession));
       });
+      await Promise.all(written.splice(0));
     }
     for (const [index, messages] of (plan.bigSessions ?? []).entries()) {
       store.transaction(() => bigSessionIds.push(seedSession(plan.sessions + index, messages)));
+      await Promise.all(written.splice(0));
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return { databaseFile, sessionIds, bigSessionIds, bytes: statSync(databaseFile).size };
 }

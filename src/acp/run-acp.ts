@@ -1,8 +1,8 @@
 import { Readable, Writable } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import { ndJsonStream } from '@agentclientprotocol/sdk';
-import type { ServerOptions } from '../server/start-server.js';
-import { createLogger } from '../server/logger.js';
+import type { ServerOptions } from '../config/server-options.js';
+import { createLogger } from '../config/logger.js';
 import { createGoosedAgent } from './goosed-agent.js';
 import { ServerLink } from './server-link.js';
 

@@ -1,38 +1,32 @@
 import type { LanguageModelV3FunctionTool } from '@ai-sdk/provider';
 import type { Message, ToolCallPart } from '../api/messages.js';
 import type { ExecutionMode } from '../api/settings.js';
+import type { ModelSettings } from '../config/server-options.js';
 import type { SessionSummary } from '../api/sessions.js';
-import type { Store } from '../store/store.js';
 import type { ExposedTool, ExtensionInstructions, ToolCatalog } from '../extensions/tool.js';
-import type { ApprovalBroker } from './approval-broker.js';
 import { toModelPrompt } from './conversation.js';
-import { runModelStep, type StepOptions } from './model-step.js';
-import type { ResolvedModel } from './provider-registry.js';
+import { runModelStep } from './model-step.js';
+import type { ResolvedModel } from '../providers/provider-settings.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { buildSystemPrompt } from './system-prompt.js';
-import { runToolCalls } from './tool-runner.js';
+import { runToolCalls, type ToolRunContext } from './tool-runner.js';
 
-export interface ModelSettings {
-  retry: StepOptions['retry'];
-  idleTimeoutMs: number;
-  maxOutputTokens: number;
-}
-
-export interface ReplyJob {
+/** One reply as the loop runs it, prepared by the reply lifecycle. */
+export interface ReplyJob extends Pick<ToolRunContext, 'remembered' | 'askApproval'> {
   writer: ReplyWriter;
   /** The messages before the one being written. */
   history: readonly Message[];
+  /** As read when the reply was admitted. */
   session: SessionSummary;
   mode: ExecutionMode;
   maxTurns: number;
   toolTimeoutMs: number;
   signal: AbortSignal;
-  resolveModel: () => Promise<ResolvedModel>;
+  /** The provider's model, resolved once for the reply. */
+  model: Promise<ResolvedModel>;
 }
 
 export interface LoopServices {
-  store: Store;
-  approvals: ApprovalBroker;
   catalog: ToolCatalog;
   model: ModelSettings;
 }
@@ -56,8 +50,16 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
     const unfinished = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call' && part.result === null);
     if (unfinished.length > 0) {
       const byName = new Map((await offer()).tools.map((tool) => [tool.name, tool]));
-      const context = { writer, tools: byName, mode: job.mode, workingDirectory: job.session.working_directory, signal, timeoutMs: job.toolTimeoutMs };
-      await runToolCalls(unfinished, context, services.store, services.approvals);
+      await runToolCalls(unfinished, {
+        writer,
+        tools: byName,
+        mode: job.mode,
+        workingDirectory: job.session.working_directory,
+        signal,
+        timeoutMs: job.toolTimeoutMs,
+        remembered: job.remembered,
+        askApproval: job.askApproval,
+      });
       signal.throwIfAborted();
     } else if (turns > 0 && message.parts[message.parts.length - 1]?.type !== 'tool_call') {
       return;
@@ -65,9 +67,8 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
     if (turns >= job.maxTurns) throw new MaxTurnsReached(`The reply stopped after ${job.maxTurns} model calls (max_turns).`);
 
     const { tools: available, instructions } = await offer();
-    const resolved = await job.resolveModel();
     const step = await runModelStep({
-      resolved,
+      resolved: await job.model,
       prompt: toModelPrompt(buildSystemPrompt(job.session, available, instructions), [...job.history, message]),
       tools: available.map(toFunctionTool),
       signal,
@@ -76,7 +77,7 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
     });
     turns++;
     writer.addUsage(step.usage);
-    for (const call of step.toolCalls) writer.addToolCall(call);
+    for (const call of step.toolCalls) await writer.addToolCall(call);
     if (step.toolCalls.length === 0) return;
   }
 }

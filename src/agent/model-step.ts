@@ -1,7 +1,7 @@
 import type { LanguageModelV3FunctionTool, LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import type { Usage } from '../api/messages.js';
 import { classifyProviderError, type ProviderErrorInfo } from '../providers/provider-errors.js';
-import type { ResolvedModel } from './provider-registry.js';
+import type { ResolvedModel } from '../providers/provider-settings.js';
 
 export interface StepToolCall {
   /** The provider's id: not unique (providers repeat ids), so goosed gives the call its own. */

@@ -1,14 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, ToolCallPart, ToolResultBody, Usage } from '../api/messages.js';
 import type { EventPayload } from '../api/events.js';
+import type { EventLog } from '../events/event-log.js';
+import { replyEnd } from '../events/reply-end.js';
 import type { Store } from '../store/store.js';
-import type { EventHub } from './event-hub.js';
 import type { StepToolCall } from './model-step.js';
 
+export interface ReplyWriterOptions {
+  /** The assistant message, already stored; the writer changes it in place. */
+  message: Message;
+  store: Pick<Store, 'saveMessage' | 'addUsage'>;
+  events: EventLog;
+  /** Text is saved at most this often while it streams. */
+  flushIntervalMs?: number;
+}
+
+const ignore = () => {};
+
 /**
- * The assistant message being written, and the one place that turns its changes into events and
- * store writes. Text deltas are saved at most every `flushIntervalMs`, so a crash loses at most that
- * much text; everything else is saved before its event goes out.
+ * The assistant message being written, and the one place that turns its changes into store writes
+ * and events. It belongs to the reply lifecycle, which hands it to the loop it runs. Text deltas
+ * are saved at most every `flushIntervalMs`, so a crash loses at most that much text; everything
+ * else is saved before its event goes out. Saves run one after another, each writing the message
+ * as it is then, so the last one stored is the newest.
  *
  * Text is relayed at most twice per turn of the event loop: the first delta of a turn at once, and
  * the deltas that followed it in the same turn (one network read of the provider's stream often
@@ -16,35 +30,44 @@ import type { StepToolCall } from './model-step.js';
  * not per token; the first token of a burst does not wait for the rest, and no text waits for a timer.
  */
 export class ReplyWriter {
+  readonly message: Message;
+  private readonly store: ReplyWriterOptions['store'];
+  private readonly events: EventLog;
+  private readonly flushIntervalMs: number;
   private dirty = false;
   private flushTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
   /** Text appended since the last `content_delta`. */
   private unsentText = '';
   private relayScheduled = false;
   /** Set when the session is deleted, or when shutdown leaves the reply waiting for a person. */
   detached = false;
 
-  constructor(
-    readonly message: Message,
-    private readonly store: Store,
-    private readonly hub: EventHub,
-    private readonly flushIntervalMs = 100,
-  ) {}
+  constructor(options: ReplyWriterOptions) {
+    this.message = options.message;
+    this.store = options.store;
+    this.events = options.events;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+  }
 
   get sessionId(): string {
     return this.message.session_id;
   }
 
   /** Publishes an event of this reply; text still waiting to be relayed goes out before it. */
-  publish(payload: EventPayload): void {
-    this.relayText();
-    if (!this.detached) this.hub.publish(this.sessionId, payload);
+  async publish(payload: EventPayload): Promise<void> {
+    if (this.detached) return;
+    await this.emit(payload);
   }
 
-  /** From now on nothing is written or published: the store keeps the message as it was last saved. */
-  detach(): void {
-    this.save();
+  /**
+   * From now on nothing is written or published: the store keeps the message as it was last saved.
+   * What was begun before (a save, a result and its event) still completes: settles when it has.
+   */
+  async detach(): Promise<void> {
+    const saved = this.save();
     this.detached = true;
+    await saved;
   }
 
   appendText(delta: string): void {
@@ -68,26 +91,28 @@ export class ReplyWriter {
    * Records a call under an id of goosed's own. Providers repeat theirs (`call_1`, `0`, the tool
    * name), so an approval or result matched on the provider's id could answer another call.
    */
-  addToolCall(call: StepToolCall): ToolCallPart {
+  async addToolCall(call: StepToolCall): Promise<ToolCallPart> {
     const part: ToolCallPart = {
       type: 'tool_call', id: newToolCallId(), provider_call_id: call.providerCallId, tool: call.tool, arguments: call.arguments, status: 'pending', result: null,
     };
     this.message.parts.push(part);
-    this.save();
-    this.publish({ type: 'tool_use', message_id: this.message.id, id: part.id, tool: part.tool, arguments: part.arguments });
+    if (this.detached) return part;
+    await this.save();
+    await this.emit({ type: 'tool_use', message_id: this.message.id, id: part.id, tool: part.tool, arguments: part.arguments });
     return part;
   }
 
-  setToolStatus(part: ToolCallPart, status: ToolCallPart['status']): void {
+  async setToolStatus(part: ToolCallPart, status: ToolCallPart['status']): Promise<void> {
     part.status = status;
-    this.save();
+    await this.save();
   }
 
-  setToolResult(part: ToolCallPart, status: ToolCallPart['status'], result: ToolResultBody): void {
+  async setToolResult(part: ToolCallPart, status: ToolCallPart['status'], result: ToolResultBody): Promise<void> {
     part.status = status;
     part.result = result;
-    this.save();
-    this.publish({ type: 'tool_result', message_id: this.message.id, id: part.id, ...result });
+    if (this.detached) return;
+    await this.save();
+    await this.emit({ type: 'tool_result', message_id: this.message.id, id: part.id, ...result });
   }
 
   addUsage(usage: Usage): void {
@@ -98,18 +123,37 @@ export class ReplyWriter {
   }
 
   /**
-   * Ends the reply: the final message is saved, then one last event goes out: `message_complete`
-   * (complete or cancelled), or `error` when it failed (the message keeps what was produced).
+   * Ends the reply: the final message is saved, then one last event goes out (see replyEnd):
+   * `message_complete`, or `error` when it ended with one (the message keeps what was produced).
    */
-  finish(status: Exclude<Message['status'], 'running'>, error: { error: string; code: string } | null = null): Message {
+  async finish(status: Exclude<Message['status'], 'running'>, error: { error: string; code: string } | null = null): Promise<Message> {
     if (this.detached) return this.message;
     this.message.status = status;
     this.message.error = error;
-    this.save();
-    if (this.message.usage) this.store.addUsage(this.sessionId, this.message.usage);
-    if (error) this.publish({ type: 'error', message_id: this.message.id, ...error });
-    else this.publish({ type: 'message_complete', message_id: this.message.id, message: this.message });
+    await this.save();
+    if (this.message.usage) await this.store.addUsage(this.sessionId, this.message.usage);
+    await this.emit(replyEnd(this.message));
     return this.message;
+  }
+
+  /** Writes the message now (durable changes, and the end of the reply), after any save in flight. */
+  save(): Promise<void> {
+    if (this.detached) return this.saving;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.dirty = false;
+    const saved = this.saving.then(() => {
+      this.message.content = textOf(this.message);
+      return this.store.saveMessage(this.message);
+    });
+    this.saving = saved.catch(ignore);
+    return saved;
+  }
+
+  /** An event of an operation begun while attached (it completes even if detached meanwhile). */
+  private emit(payload: EventPayload): Promise<unknown> {
+    this.relayText();
+    return this.events.publish(this.sessionId, payload);
   }
 
   private readonly relayScheduledText = () => {
@@ -121,22 +165,13 @@ export class ReplyWriter {
     if (this.unsentText === '') return;
     const delta = this.unsentText;
     this.unsentText = '';
-    if (!this.detached) this.hub.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
+    if (!this.detached) void this.events.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
   }
 
-  /** Writes the message now (durable changes, and the end of the reply). */
-  save(): void {
-    if (this.detached) return;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    this.dirty = false;
-    this.message.content = textOf(this.message);
-    this.store.saveMessage(this.message);
-  }
-
+  /** A failed save of streamed text is not the reply's end: the next save (at the latest its end) tries again. */
   private flush(): void {
     this.flushTimer = null;
-    if (this.dirty) this.save();
+    if (this.dirty) this.save().catch(ignore);
   }
 }
 

@@ -1,11 +1,12 @@
 import type { ExecutionMode } from '../api/settings.js';
 import type { ToolCallPart, ToolResultBody } from '../api/messages.js';
-import type { Store } from '../store/store.js';
+import type { PermissionDecision } from '../api/permissions.js';
 import type { ExposedTool } from '../extensions/tool.js';
-import type { ApprovalAnswer, ApprovalBroker } from './approval-broker.js';
+import type { ApprovalAnswer } from './approvals.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 
+/** What running a reply's tool calls needs from the reply it belongs to. */
 export interface ToolRunContext {
   writer: ReplyWriter;
   tools: ReadonlyMap<string, ExposedTool>;
@@ -13,6 +14,10 @@ export interface ToolRunContext {
   workingDirectory: string;
   signal: AbortSignal;
   timeoutMs: number;
+  /** The remembered always_allow / always_deny of a tool, if any. */
+  remembered(tool: string): Promise<PermissionDecision | null>;
+  /** Asks a person about the call and waits for the answer (the reply's lifecycle does the asking). */
+  askApproval(part: ToolCallPart, reason: string, signal: AbortSignal): Promise<ApprovalAnswer>;
 }
 
 /** Why a call needs a person, or null when it may run now. */
@@ -28,7 +33,7 @@ function approvalReason(mode: ExecutionMode, tool: ExposedTool): string | null {
  * the developer extension, its command), and fifteen calls would otherwise stack fifteen listeners
  * on the reply's signal, past Node's warning threshold of ten.
  */
-export async function runToolCalls(parts: readonly ToolCallPart[], context: ToolRunContext, store: Store, approvals: ApprovalBroker): Promise<void> {
+export async function runToolCalls(parts: readonly ToolCallPart[], context: ToolRunContext): Promise<void> {
   const { signal } = context;
   const calls = parts.map(() => new AbortController());
   const abortAll = () => {
@@ -41,7 +46,7 @@ export async function runToolCalls(parts: readonly ToolCallPart[], context: Tool
     // message, while a sibling call is still being killed or is about to write its result. A call
     // that fails ends the reply, so it stops its siblings rather than leave them waiting.
     const run = (part: ToolCallPart, i: number) =>
-      runToolCall(part, { ...context, signal: calls[i].signal }, store, approvals).catch((error: unknown) => {
+      runToolCall(part, { ...context, signal: calls[i].signal }).catch((error: unknown) => {
         for (const call of calls) call.abort(error);
         throw error;
       });
@@ -75,12 +80,15 @@ export function unfinishedToolResult(part: ToolCallPart, ending: UnfinishedEndin
  * Gives every tool call of the reply still without a result (or only those `which` picks) its
  * terminal status, result and `tool_result` event.
  */
-export function settleUnfinishedToolCalls(writer: ReplyWriter, ending: UnfinishedEnding, which: (part: ToolCallPart) => boolean = () => true): void {
+export async function settleUnfinishedToolCalls(writer: ReplyWriter, ending: UnfinishedEnding, which: (part: ToolCallPart) => boolean = () => true): Promise<void> {
+  const settling: Promise<void>[] = [];
   for (const part of writer.message.parts) {
     if (part.type !== 'tool_call' || part.result !== null || !which(part)) continue;
     const { status, result } = unfinishedToolResult(part, ending);
-    writer.setToolResult(part, status, result);
+    // All begun at once: a writer detached right after still completes them (see ReplyWriter.detach).
+    settling.push(writer.setToolResult(part, status, result));
   }
+  await Promise.all(settling);
 }
 
 /** A call's signal carries the reply's StopReason, or the error of a sibling call that failed. */
@@ -92,14 +100,14 @@ function endingOf(signal: AbortSignal): UnfinishedEnding {
  * Runs one tool call the way the execution mode says: at once, after an approval, or not at all.
  * Always ends with a result on the part (the model must get one for every call it made).
  */
-async function runToolCall(part: ToolCallPart, context: ToolRunContext, store: Store, approvals: ApprovalBroker): Promise<void> {
+async function runToolCall(part: ToolCallPart, context: ToolRunContext): Promise<void> {
   const { writer } = context;
   const finish = (status: ToolCallPart['status'], result: ToolResultBody) => writer.setToolResult(part, status, result);
   const tool = context.tools.get(part.tool);
   if (context.mode === 'chat') return finish('error', { content: 'Tools are disabled in this session (execution mode "chat").', is_error: true });
   if (!tool) return finish('error', { content: `There is no tool named ${part.tool}. Use one of the tools offered.`, is_error: true });
 
-  const remembered = store.permissions.get(part.tool);
+  const remembered = await context.remembered(part.tool);
   if (remembered === 'always_deny') {
     return finish('denied', { content: `The user has denied ${part.tool} permanently. Do not call it again; find another way or ask the user.`, is_error: true });
   }
@@ -108,7 +116,7 @@ async function runToolCall(part: ToolCallPart, context: ToolRunContext, store: S
   if (reason !== null) {
     let answer: ApprovalAnswer;
     try {
-      answer = await approvals.ask(writer, part, reason, context.signal);
+      answer = await context.askApproval(part, reason, context.signal);
     } catch (error) {
       // Stopped while waiting for a person: the call ends here, with a result saying it never ran.
       // A reply that shutdown leaves waiting (its writer detached) keeps the call waiting instead,
@@ -124,13 +132,14 @@ async function runToolCall(part: ToolCallPart, context: ToolRunContext, store: S
     if (answer.message) approvalNote = `\n(The user approved this call and said: ${answer.message})`;
   }
 
-  writer.setToolStatus(part, 'running');
+  await writer.setToolStatus(part, 'running');
   const result = await tool.call(part.arguments, {
     workingDirectory: context.workingDirectory,
     signal: context.signal,
     timeoutMs: context.timeoutMs,
-    onProgress: (progress) => writer.publish({ type: 'tool_progress', message_id: writer.message.id, id: part.id, ...progress }),
+    // Live, and only news: a progress event that cannot go out is not the call's failure.
+    onProgress: (progress) => void writer.publish({ type: 'tool_progress', message_id: writer.message.id, id: part.id, ...progress }).catch(() => {}),
   });
   if (context.signal.aborted) return finish('cancelled', { content: `${result.content}\n(cancelled)`.trim(), is_error: true });
-  finish(result.isError ? 'error' : 'done', { content: result.content + approvalNote, is_error: result.isError });
+  await finish(result.isError ? 'error' : 'done', { content: result.content + approvalNote, is_error: result.isError });
 }

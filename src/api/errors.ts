@@ -7,22 +7,3 @@ export const ErrorBody = z
   })
   .openapi('Error');
 export type ErrorBody = z.infer<typeof ErrorBody>;
-
-/** The one error type of the server: thrown anywhere, rendered as `{error, code}` in one place. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 502 | 503,
-    readonly code: string,
-    message: string,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  toBody(): ErrorBody {
-    return { error: this.message, code: this.code };
-  }
-}
-
-export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `No ${what} with id ${JSON.stringify(id)}.`);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { providerNames } from '../providers/catalog.js';
+import { providerNames } from './provider-names.js';
 
 export const ProviderName = z.enum(providerNames).openapi('ProviderName');
 

@@ -1,7 +1,7 @@
 import { LogLevel, readConfigFile, ConfigError } from './config-file.js';
 import { defaultConfigFile, defaultDataDir } from './paths.js';
 import { Settings } from '../api/settings.js';
-import type { ServerOptions } from '../server/start-server.js';
+import type { ServerOptions } from './server-options.js';
 
 export interface CommandLineFlags {
   host?: string;

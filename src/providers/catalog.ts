@@ -1,8 +1,6 @@
 // The providers goosed knows, and how a provider's key and base URL are found. No AI SDK import
 // here: routes and config read this at start-up, and the SDK packages load only when a model is built.
-
-export const providerNames = ['anthropic', 'openai', 'openai_compatible', 'ollama', 'google'] as const;
-export type ProviderName = (typeof providerNames)[number];
+import type { ProviderName } from '../api/provider-names.js';
 
 export interface ProviderInfo {
   name: ProviderName;
@@ -77,10 +75,6 @@ export const providerCatalog: readonly ProviderInfo[] = [
     defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
   },
 ];
-
-export function isProviderName(value: string): value is ProviderName {
-  return (providerNames as readonly string[]).includes(value);
-}
 
 export function getProviderInfo(name: ProviderName): ProviderInfo {
   const info = providerCatalog.find((provider) => provider.name === name);

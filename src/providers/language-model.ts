@@ -1,7 +1,8 @@
 // Builds an AI SDK language model for one configured provider. Each provider package is imported
 // on first use, so server start-up does not pay for loading five SDKs.
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { resolveProviderConnection, type ProviderName } from './catalog.js';
+import type { ProviderName } from '../api/provider-names.js';
+import { resolveProviderConnection } from './catalog.js';
 
 /** The provider-level model every adapter implements: the agent streams from its `doStream`. */
 export type ProviderLanguageModel = LanguageModelV3;

@@ -3,7 +3,8 @@
 // the SDK's own markers, so this file loads no SDK code.
 import { STATUS_CODES } from 'node:http';
 import { isSecretParam, maskUrlSecretsInText } from '../api/secret-mask.js';
-import { getProviderInfo, type ProviderName } from './catalog.js';
+import type { ProviderName } from '../api/provider-names.js';
+import { getProviderInfo } from './catalog.js';
 
 export type ProviderErrorCode =
   | 'provider_auth_failed'

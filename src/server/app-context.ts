@@ -2,12 +2,13 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
-import type { TieredStore } from '../store/tiered-store.js';
+import type { Store } from '../store/store.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
-import type { SessionService } from '../agent/session-service.js';
-import type { EventHub } from '../agent/event-hub.js';
-import type { ReplyManager } from '../agent/reply-manager.js';
-import type { ProviderRegistry } from '../agent/provider-registry.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { EventLog } from '../events/event-log.js';
+import type { Approvals } from '../agent/approvals.js';
+import type { ReplyLifecycle } from '../agent/reply-lifecycle.js';
+import type { ProviderSettings } from '../providers/provider-settings.js';
 import type { SocketRegistry } from './websocket/socket-registry.js';
 import type { ExtensionCatalog } from '../extensions/extension-catalog.js';
 import type { ExtensionSettings } from '../extensions/extension-settings.js';
@@ -15,11 +16,12 @@ import type { ExtensionSettings } from '../extensions/extension-settings.js';
 /** What every route handler may use; built once in start-server.ts. */
 export interface AppContext {
   version: string;
-  store: TieredStore;
+  store: Store;
   sessions: SessionService;
-  hub: EventHub;
-  replies: ReplyManager;
-  providers: ProviderRegistry;
+  events: EventLog;
+  replies: ReplyLifecycle;
+  approvals: Approvals;
+  providers: ProviderSettings;
   /** The configured extensions, as the routes change them. */
   extensions: ExtensionSettings;
   /** The running extensions' tools, as replies use them. */

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../api/errors.js';
+import { HttpError } from './http-error.js';
 import type { App, AppContext, AppEnv } from './app-context.js';
 import { accessLog } from './middleware/access-log.js';
 import { originGuard } from './middleware/origin-guard.js';
@@ -40,7 +40,7 @@ export function createApp(context: AppContext): App {
       bodyLimit({
         maxSize: context.bodyLimitBytes,
         onError: () => {
-          throw new ApiError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
+          throw new HttpError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
         },
       }),
       jsonDepthLimit(),

@@ -1,23 +1,26 @@
 import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
-import type { TieredStore } from '../store/tiered-store.js';
-import { SessionService } from '../agent/session-service.js';
-import { EventHub } from '../agent/event-hub.js';
-import { ProviderRegistry } from '../agent/provider-registry.js';
-import { ReplyManager } from '../agent/reply-manager.js';
+import { defaultModelSettings, type ModelSettings, type WebSocketOptions } from '../config/server-options.js';
+import type { Store } from '../store/store.js';
+import { SessionService } from '../sessions/session-service.js';
+import { EventLog } from '../events/event-log.js';
+import { StoreBackbone } from '../events/event-backbone.js';
+import { ProviderSettings } from '../providers/provider-settings.js';
+import { Approvals } from '../agent/approvals.js';
+import { ReplyAdmission } from '../agent/reply-admission.js';
+import { ReplyLifecycle } from '../agent/reply-lifecycle.js';
 import { ExtensionCatalog } from '../extensions/extension-catalog.js';
 import { ExtensionRegistry } from '../extensions/extension-registry.js';
 import { ExtensionSettings } from '../extensions/extension-settings.js';
 import { childEnvironment } from '../extensions/child-environment.js';
-import type { ModelSettings } from '../agent/agent-loop.js';
 import { VERSION } from '../version.js';
-import { SocketRegistry, type WebSocketOptions } from './websocket/socket-registry.js';
+import { SocketRegistry } from './websocket/socket-registry.js';
 import { DEFAULT_FOLLOWER_QUEUE_BYTES } from './follower-queue-bound.js';
 import type { AppContext } from './app-context.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 
 export interface ContextParts {
-  store: TieredStore;
+  store: Store;
   settings: RuntimeSettings;
   logger: Logger;
   policy: () => SecurityPolicy;
@@ -32,42 +35,47 @@ export interface ContextParts {
   followerQueueBytes?: number;
 }
 
-export const defaultModelSettings: ModelSettings = {
-  retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 },
-  idleTimeoutMs: 120_000,
-  maxOutputTokens: 8192,
-};
-
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
-  const hub = new EventHub(parts.store, { replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
+  const { store, settings, logger } = parts;
+  const events = new EventLog({ backbone: new StoreBackbone(store), replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
   const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
-  const providers = new ProviderRegistry(parts.store, parts.env ?? process.env);
-  // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
+  const providers = new ProviderSettings({ store, env: parts.env ?? process.env });
   const registry = new ExtensionRegistry({
-    rows: parts.store.extensions,
-    environment: (explicit) => childEnvironment(parts.settings.get().env_passthrough, explicit),
+    rows: store.extensions,
+    // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
+    environment: (explicit) => childEnvironment(settings.get().env_passthrough, explicit),
   });
-  const catalog = new ExtensionCatalog({ registry, logger: parts.logger });
-  const replies = new ReplyManager(parts.store, hub, providers, catalog, parts.settings, parts.logger, {
+  const catalog = new ExtensionCatalog({ registry, logger });
+  const approvals = new Approvals({ store, events });
+  const replies = new ReplyLifecycle({
+    store,
+    events,
+    admission: new ReplyAdmission({ store }),
+    approvals,
+    providers,
+    catalog,
+    settings,
+    logger,
     model: { ...defaultModelSettings, ...parts.model },
     flushIntervalMs: 100,
   });
   return {
-    store: parts.store,
-    settings: parts.settings,
-    logger: parts.logger,
+    store,
+    settings,
+    logger,
     policy: parts.policy,
     bodyLimitBytes: parts.bodyLimitBytes,
     version: VERSION,
-    hub,
+    events,
     providers,
-    extensions: new ExtensionSettings({ store: parts.store, registry, catalog }),
+    extensions: new ExtensionSettings({ store, registry, catalog }),
     catalog,
+    approvals,
     replies,
     followerQueueBytes,
     // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.
     sockets: new SocketRegistry({ maxBufferedBytes: followerQueueBytes, ...parts.websocket }),
-    sessions: new SessionService(parts.store, parts.settings, hub, replies),
+    sessions: new SessionService({ store, settings, events }),
   };
 }

@@ -5,45 +5,19 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Settings } from '../api/settings.js';
-import type { LogLevel } from '../config/config-file.js';
+import type { ServerOptions } from '../config/server-options.js';
 import { RuntimeSettings } from '../config/runtime-settings.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import { TieredStore } from '../store/tiered-store.js';
 import { createApp } from './app.js';
 import { createServerWithJsonErrors } from './malformed-requests.js';
-import { buildContext, type ContextParts } from './build-context.js';
+import { buildContext } from './build-context.js';
 import type { AppContext } from './app-context.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../config/logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
 import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.js';
 import { watchIdle } from './idle-watch.js';
-
-export interface ServerOptions {
-  host: string;
-  port: number;
-  logLevel: LogLevel;
-  dataDir: string;
-  /** Where PATCH /api/config saves settings; null keeps changes in memory. */
-  configFile: string | null;
-  secretKey: string | null;
-  settings: Partial<Settings>;
-  bodyLimitBytes?: number;
-  /** Provider keys and GOOSE_PROVIDER / GOOSE_MODEL are read from here (default: process.env). */
-  env?: Record<string, string | undefined>;
-  model?: ContextParts['model'];
-  /** Events kept in memory per session for replay (default 2048). */
-  replayCapacity?: number;
-  /** Bytes of events kept in memory per session for replay (default 1 MiB). */
-  replayBytes?: number;
-  /** Bytes an SSE or WebSocket follower may leave unread before it is cut off (default 4 MiB). */
-  followerQueueBytes?: number;
-  /** WebSocket bounds and timers (queue per client, frame size, heartbeat). */
-  websocket?: ContextParts['websocket'];
-  /** How long running replies get to finish at shutdown before they are stopped. */
-  shutdownGraceMs?: number;
-  /** After this long without work, `idle` resolves (the CLI then stops); null or absent: never. */
-  idleExitMs?: number | null;
-}
 
 export interface RunningServer {
   url: string;
@@ -59,19 +33,25 @@ export interface RunningServer {
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
+/** What startServer may be given besides its options. */
+export interface ServerSeams {
+  /** Wraps the store goosed opens, e.g. to count or trace its calls; goosed uses what it returns. */
+  wrapStore?: (store: Store) => Store;
+}
+
+export async function startServer(options: ServerOptions, seams: ServerSeams = {}): Promise<RunningServer> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // Before the database is opened: a goosed that finds the directory in use never touches it.
   const lock = await lockDataDirectory(options.dataDir);
   try {
-    return await serve(options, lock);
+    return await serve(options, seams, lock);
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<RunningServer> {
+async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirectoryLock): Promise<RunningServer> {
   const logger = createLogger(options.logLevel);
   // A server reachable from other machines never runs without a key (DESIGN section 7).
   const keyWasGenerated = !options.secretKey && !isLoopbackHost(options.host);
@@ -80,7 +60,8 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
   const databaseFile = join(options.dataDir, 'goosed.db');
   // Created owner-only before SQLite opens it: it holds provider keys.
   closeSync(openSync(databaseFile, 'a', 0o600));
-  const store = new TieredStore(new SqliteStore(databaseFile));
+  const opened = new TieredStore(new SqliteStore(databaseFile));
+  const store = seams.wrapStore?.(opened) ?? opened;
 
   const settings = new RuntimeSettings(options.settings, options.configFile);
   const buildPolicy = (current: Settings) =>
@@ -101,7 +82,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
   });
-  context.replies.recover();
+  await context.replies.recover();
   const app = createApp(context);
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -119,7 +100,7 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     lock.publish({ pid: process.pid, url, host: options.host, port, version: context.version, started_at: new Date().toISOString(), secret_key: secretKey });
   } catch (error) {
     if (server.listening) server.close();
-    store.close();
+    await store.close();
     throw error;
   }
   logger.info({ host: options.host, port, data_dir: options.dataDir, auth: secretKey !== null }, 'started');
@@ -146,8 +127,8 @@ async function serve(options: ServerOptions, lock: DataDirectoryLock): Promise<R
     await context.catalog.closeAll();
     server.closeAllConnections();
     await stopped;
-    context.hub.close();
-    store.close();
+    context.events.close();
+    await store.close();
     logger.info('stopped');
     logger.flush();
   };

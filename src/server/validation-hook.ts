@@ -1,6 +1,6 @@
 import type { ZodError } from 'zod';
-import { ApiError } from '../api/errors.js';
 import { issueSentences } from '../api/issue-sentences.js';
+import { HttpError } from './http-error.js';
 
 const TARGET_NAMES: Record<string, string> = { json: 'request body', query: 'query', param: 'path', header: 'headers' };
 
@@ -9,5 +9,5 @@ export function validationHook(result: { success: boolean; target: string; error
   if (result.success || !result.error) return;
   const where = TARGET_NAMES[result.target] ?? result.target;
   const problems = issueSentences(result.error.issues, { root: 'it', input: result.data });
-  throw new ApiError(400, 'invalid_request', `The ${where} is not valid: ${problems}.`);
+  throw new HttpError(400, 'invalid_request', `The ${where} is not valid: ${problems}.`);
 }

@@ -1,5 +1,5 @@
 // Opaque paging cursors: the sort key of the last item, base64url-encoded JSON. Each list has its
-// own shape, checked whole: a cursor that decodes to anything else is refused (400), never taken as
+// own shape, checked whole: a cursor that decodes to anything else is refused (invalid_cursor), never taken as
 // "from the start", which would hand the whole list to whoever sent it.
 
 export interface SessionCursor {

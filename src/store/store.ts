@@ -1,15 +1,15 @@
-import type { Message, Usage } from '../api/messages.js';
-import type { SessionStatus, SessionSummary } from '../api/sessions.js';
-import type { SessionEvent } from '../api/events.js';
-import type { ExecutionMode } from '../api/settings.js';
 import type { Approval } from '../api/approvals.js';
-import type { ApprovalDecision } from '../api/events.js';
-import type { Permission } from '../api/permissions.js';
-import type { ExtensionRecord, PermissionDecision, ProviderRecord } from './sqlite-settings-tables.js';
-import type { JsonWriter } from './json-writer.js';
+import type { ApprovalDecision, SessionEvent } from '../api/events.js';
+import type { ExtensionType } from '../api/extensions.js';
+import { Message, type Usage } from '../api/messages.js';
+import type { Permission, PermissionDecision } from '../api/permissions.js';
+import type { ProviderName } from '../api/provider-names.js';
+import type { SessionStatus, SessionSummary } from '../api/sessions.js';
+import type { ExecutionMode } from '../api/settings.js';
 
-// The narrow interface between the server and its storage. SQLite implements it today; a
-// PostgreSQL store for several instances behind one load balancer would implement the same.
+// The contract between goosed and its storage, and the records it holds. SQLite implements it
+// (sqlite/, and TieredStore for sessions kept in memory); a PostgreSQL store for several instances
+// behind one load balancer implements the same, and test/support/store-contract.ts proves either.
 
 export interface SessionPage {
   items: SessionSummary[];
@@ -18,7 +18,9 @@ export interface SessionPage {
 
 export interface SessionListOptions {
   limit: number;
+  /** A cursor this store handed out (callers refuse others first: see cursor.ts). */
   cursor?: string;
+  /** Case-insensitive, literal search in names and working directories. */
   q?: string;
 }
 
@@ -32,6 +34,12 @@ export interface NewSession {
 
 export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status'>>;
 
+export interface MessagePageOptions {
+  limit?: number;
+  /** A cursor this store handed out (callers refuse others first: see cursor.ts). */
+  cursor?: string;
+}
+
 export interface MessagePage {
   items: Message[];
   nextCursor: string | null;
@@ -42,77 +50,129 @@ export interface NewMessage extends Message {
   client_id: string | null;
 }
 
+/** The wire fields of a message in its schema's order: the order of a StoredMessageRow's values. */
+export const STORED_MESSAGE_FIELDS: readonly (keyof Message)[] = Object.keys(Message.shape) as (keyof Message)[];
+
+/** The fields whose stored value is the text JSON.stringify wrote for them ('' or null: none). */
+export const JSON_MESSAGE_FIELDS: ReadonlySet<keyof Message> = new Set<keyof Message>(['parts', 'usage', 'error']);
+
+/**
+ * A message as stored, not parsed: the values of STORED_MESSAGE_FIELDS in that order, JSON fields as
+ * their JSON text. A row may carry further values after them (to be ignored). Answering a long
+ * history from these rows spares parsing what is only written out again (server/json/message-json.ts).
+ */
+export type StoredMessageRow = readonly unknown[];
+
+/** Where a page of stored rows goes, one row at a time: a long history is never held whole. */
+export interface StoredMessageSink {
+  /** How many rows will come, when the store knows it first (to make room for them at once). */
+  expect?(rows: number): void;
+  row(row: StoredMessageRow): void;
+}
+
+export interface ProviderRecord {
+  name: ProviderName;
+  api_key: string | null;
+  model: string;
+  base_url: string | null;
+  updated_at: string;
+}
+
+export interface ExtensionRecord {
+  id: string;
+  name: string;
+  type: ExtensionType;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  created_at: string;
+}
+
+/**
+ * Every method returns a promise: a store on a network database answers later. The SQLite store
+ * does its work before returning (better-sqlite3 is synchronous) and hands back a settled promise.
+ */
 export interface Store {
-  readonly persistent: boolean;
-
-  createSession(session: NewSession): SessionSummary;
-  getSession(id: string): SessionSummary | null;
-  listSessions(options: SessionListOptions): SessionPage;
-  updateSession(id: string, changes: SessionChanges): SessionSummary | null;
-  deleteSession(id: string): boolean;
-  /** Sessions whose status is not idle: after a restart these replies were cut short. */
-  listBusySessions(): SessionSummary[];
-
-  addMessage(message: NewMessage): void;
-  /** Rewrites a message's content, parts, status, usage and error (the streamed reply so far). */
-  saveMessage(message: Message): void;
-  getMessage(sessionId: string, messageId: string): Message | null;
-  findMessageByClientId(sessionId: string, clientId: string): Message | null;
-  listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage;
   /**
-   * Writes the same page as `listMessages` into `out` as JSON (the bytes of JSON.stringify(page.items)),
-   * straight from the stored text, without building the messages: for answering a long history.
+   * `persist: false` asks for a session that lives only as long as the process (auto_save off); a
+   * store that cannot keep one in memory saves it. `persisted` in the answer says which.
    */
-  writeMessagesJson(sessionId: string, options: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null };
+  createSession(session: NewSession, options?: { persist?: boolean }): Promise<SessionSummary>;
+  getSession(id: string): Promise<SessionSummary | null>;
+  /** Most recently updated first (then by id), `limit` at most; `nextCursor` when more follow. */
+  listSessions(options: SessionListOptions): Promise<SessionPage>;
+  /** Changing anything but `status` also touches `updated_at`. Null when there is no such session. */
+  updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null>;
+  /** With its messages, events and approvals; false when there was no such session. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Saved sessions whose status is not idle: after a restart these replies were cut short. */
+  listBusySessions(): Promise<SessionSummary[]>;
+
+  /** Appends a message to its session (counted, and touching the session's updated_at). */
+  addMessage(message: NewMessage): Promise<void>;
+  /** Rewrites a message's content, parts, status, usage and error (the streamed reply so far). */
+  saveMessage(message: Message): Promise<void>;
+  getMessage(sessionId: string, messageId: string): Promise<Message | null>;
+  findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null>;
+  /** The assistant message that answers a user message, if any. */
+  findReply(sessionId: string, userMessageId: string): Promise<Message | null>;
+  /** Oldest first. */
+  listMessages(sessionId: string, options: MessagePageOptions): Promise<MessagePage>;
+  /** The same page as listMessages, as stored rows (see StoredMessageRow), handed to `sink` in order. */
+  readStoredMessages(sessionId: string, options: MessagePageOptions, sink: StoredMessageSink): Promise<{ nextCursor: string | null }>;
   /** Adds the usage of a finished reply to the session's totals. */
-  addUsage(sessionId: string, usage: Usage): void;
+  addUsage(sessionId: string, usage: Usage): Promise<void>;
 
   /** Durable events, committed before they are sent; `json` is the event serialised, when the caller has it. */
-  appendEvent(event: SessionEvent, json?: string): void;
-  listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[];
+  appendEvent(event: SessionEvent, json?: string): Promise<void>;
+  /** Stored events after `afterSeq`, oldest first, at most `limit`. */
+  listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]>;
   /**
    * Sequence numbers are handed out in blocks so that a restart never reuses a number a client
-   * may already have seen (live events are not stored): returns the new reserved ceiling.
+   * may already have seen (live events are not stored): raises the session's reserved ceiling by
+   * `block` and answers the ceiling before (`floor`) and after.
    */
-  reserveSeq(sessionId: string, block: number): { floor: number; ceiling: number };
+  reserveSeq(sessionId: string, block: number): Promise<{ floor: number; ceiling: number }>;
 
   readonly providers: {
-    list(): ProviderRecord[];
-    get(name: string): ProviderRecord | null;
-    save(record: ProviderRecord): void;
-    delete(name: string): boolean;
+    list(): Promise<ProviderRecord[]>;
+    get(name: string): Promise<ProviderRecord | null>;
+    save(record: ProviderRecord): Promise<void>;
+    delete(name: string): Promise<boolean>;
   };
   readonly extensions: {
-    list(): ExtensionRecord[];
-    get(idOrName: string): ExtensionRecord | null;
-    insert(record: ExtensionRecord): void;
-    update(record: ExtensionRecord): void;
-    delete(id: string): boolean;
+    /** Oldest first. */
+    list(): Promise<ExtensionRecord[]>;
+    /** By id, or by name (names are unique too). */
+    get(idOrName: string): Promise<ExtensionRecord | null>;
+    insert(record: ExtensionRecord): Promise<void>;
+    /** Its config and enabled flag. */
+    update(record: ExtensionRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
   };
   /** Remembered `always_allow` / `always_deny` decisions, per exposed tool name. */
   readonly permissions: {
-    get(tool: string): PermissionDecision | null;
-    set(tool: string, decision: PermissionDecision): void;
+    get(tool: string): Promise<PermissionDecision | null>;
+    set(tool: string, decision: PermissionDecision): Promise<void>;
     /** True when a decision was remembered for the tool (and is now forgotten). */
-    clear(tool: string): boolean;
+    clear(tool: string): Promise<boolean>;
     /** Every remembered decision, by tool name. */
-    list(): Permission[];
+    list(): Promise<Permission[]>;
   };
 
-  createApproval(approval: Approval): void;
-  getApproval(sessionId: string, id: string): Approval | null;
-  listApprovals(sessionId: string, status?: Approval['status']): Approval[];
+  createApproval(approval: Approval): Promise<void>;
+  getApproval(sessionId: string, id: string): Promise<Approval | null>;
+  /** Oldest first; only those of `status` when given. */
+  listApprovals(sessionId: string, status?: Approval['status']): Promise<Approval[]>;
   /** True when it was pending and is now resolved; false when unknown or already answered. */
-  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean;
-  cancelApprovals(sessionId: string, messageId: string): number;
-  listPendingApprovals(): Approval[];
-  /** The assistant message that answers a user message, if any. */
-  findReply(sessionId: string, userMessageId: string): Message | null;
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): Promise<boolean>;
+  /** The reply a message's pending approvals belonged to ended: they become cancelled. How many did. */
+  cancelApprovals(sessionId: string, messageId: string): Promise<number>;
 
-  getValue(key: string): string | null;
-  setValue(key: string, value: string | null): void;
+  getValue(key: string): Promise<string | null>;
+  /** Null forgets the key. */
+  setValue(key: string, value: string | null): Promise<void>;
 
-  close(): void;
+  close(): Promise<void>;
 }
 
-export type { SessionStatus, ExtensionRecord, PermissionDecision, ProviderRecord };
+export type { SessionStatus, PermissionDecision };

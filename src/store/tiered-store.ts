@@ -2,10 +2,9 @@ import type { Message, Usage } from '../api/messages.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
 import type { SessionSummary } from '../api/sessions.js';
-import { SqliteStore } from './sqlite-store.js';
-import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store, StoredMessageSink } from './store.js';
 import { encodeSessionCursor } from './cursor.js';
-import type { JsonWriter } from './json-writer.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
 const LIST_CACHE_ENTRIES = 32;
@@ -18,11 +17,12 @@ const LIST_CACHE_ENTRIES = 32;
  * passes through here): a client polling the list costs no query while nothing changes.
  */
 export class TieredStore implements Store {
-  readonly persistent = true;
   /** Opened (with every migration) on first use: most servers never turn `auto_save` off. */
   private memoryStore: SqliteStore | null = null;
   private readonly memoryIds = new Set<string>();
-  private readonly listCache = new Map<string, SessionPage>();
+  private readonly listCache = new Map<string, Promise<SessionPage>>();
+  /** Moves at the start and at the end of every write to sessions: a list read across one is not kept. */
+  private writes = 0;
 
   constructor(readonly disk: SqliteStore) {}
 
@@ -30,26 +30,25 @@ export class TieredStore implements Store {
     return (this.memoryStore ??= new SqliteStore(':memory:'));
   }
 
-  /** Runs a write that changes sessions as listed, and forgets the cached lists even if it throws. */
-  private changingSessions<T>(write: () => T): T {
+  /** Runs a write that changes sessions as listed, and forgets the cached lists even if it fails. */
+  private async changingSessions<T>(write: () => Promise<T>): Promise<T> {
+    this.writes++;
+    this.listCache.clear();
     try {
-      return write();
+      return await write();
     } finally {
+      this.writes++;
       this.listCache.clear();
     }
   }
 
-  /** Where a new session goes, decided by the `auto_save` setting at creation time. */
-  createSessionIn(persist: boolean, session: NewSession): SessionSummary {
+  /** Where a new session goes: the disk, or memory when it is not to be persisted (auto_save off). */
+  createSession(session: NewSession, { persist = true }: { persist?: boolean } = {}): Promise<SessionSummary> {
     return this.changingSessions(() => {
       if (persist) return this.disk.createSession(session);
       this.memoryIds.add(session.id);
       return this.memory.createSession(session);
     });
-  }
-
-  createSession(session: NewSession): SessionSummary {
-    return this.changingSessions(() => this.disk.createSession(session));
   }
 
   private owner(sessionId: string): SqliteStore {
@@ -61,21 +60,27 @@ export class TieredStore implements Store {
   }
 
   /** The page is shared with later callers until the next write: treat it as read-only. */
-  listSessions(options: SessionListOptions): SessionPage {
+  listSessions(options: SessionListOptions): Promise<SessionPage> {
     const key = `${options.limit}\u0000${options.cursor ?? ''}\u0000${options.q ?? ''}`;
-    let page = this.listCache.get(key);
-    if (!page) {
-      page = this.querySessions(options);
-      if (this.listCache.size >= LIST_CACHE_ENTRIES) this.listCache.clear();
-      this.listCache.set(key, page);
-    }
+    // The promise itself is kept: a client polling the list costs a map lookup, not a new promise.
+    const cached = this.listCache.get(key);
+    if (cached) return cached;
+    const writes = this.writes;
+    const page = this.querySessions(options);
+    void page.then(
+      () => {
+        if (writes !== this.writes) return;
+        if (this.listCache.size >= LIST_CACHE_ENTRIES) this.listCache.clear();
+        this.listCache.set(key, page);
+      },
+      () => {},
+    );
     return page;
   }
 
-  private querySessions(options: SessionListOptions): SessionPage {
+  private async querySessions(options: SessionListOptions): Promise<SessionPage> {
     if (this.memoryIds.size === 0) return this.disk.listSessions(options);
-    const disk = this.disk.listSessions(options);
-    const memory = this.memory.listSessions(options);
+    const [disk, memory] = await Promise.all([this.disk.listSessions(options), this.memory.listSessions(options)]);
     // Both pages are sorted by (updated_at, id) descending after the same cursor: merge, cut.
     const merged = [...disk.items, ...memory.items].sort((a, b) =>
       a.updated_at === b.updated_at ? (a.id < b.id ? 1 : -1) : a.updated_at < b.updated_at ? 1 : -1,
@@ -90,25 +95,26 @@ export class TieredStore implements Store {
     return this.changingSessions(() => this.owner(id).updateSession(id, changes));
   }
 
-  deleteSession(id: string): boolean {
-    return this.changingSessions(() => {
-      const deleted = this.owner(id).deleteSession(id);
+  deleteSession(id: string): Promise<boolean> {
+    return this.changingSessions(async () => {
+      const deleted = await this.owner(id).deleteSession(id);
       this.memoryIds.delete(id);
       return deleted;
     });
   }
 
-  listBusySessions(): SessionSummary[] {
+  /** Only saved sessions have replies that outlive the process. */
+  listBusySessions() {
     return this.disk.listBusySessions();
   }
 
   /** Counts the message and touches the session's updated_at. */
-  addMessage(message: NewMessage): void {
-    this.changingSessions(() => this.owner(message.session_id).addMessage(message));
+  addMessage(message: NewMessage): Promise<void> {
+    return this.changingSessions(() => this.owner(message.session_id).addMessage(message));
   }
 
-  saveMessage(message: Message): void {
-    this.owner(message.session_id).saveMessage(message);
+  saveMessage(message: Message): Promise<void> {
+    return this.owner(message.session_id).saveMessage(message);
   }
 
   getMessage(sessionId: string, messageId: string) {
@@ -123,20 +129,20 @@ export class TieredStore implements Store {
     return this.owner(sessionId).findMessageByClientId(sessionId, clientId);
   }
 
-  listMessages(sessionId: string, options: { limit?: number; cursor?: string }): MessagePage {
+  listMessages(sessionId: string, options: MessagePageOptions) {
     return this.owner(sessionId).listMessages(sessionId, options);
   }
 
-  writeMessagesJson(sessionId: string, options: { limit?: number; cursor?: string }, out: JsonWriter) {
-    return this.owner(sessionId).writeMessagesJson(sessionId, options, out);
+  readStoredMessages(sessionId: string, options: MessagePageOptions, sink: StoredMessageSink) {
+    return this.owner(sessionId).readStoredMessages(sessionId, options, sink);
   }
 
-  addUsage(sessionId: string, usage: Usage): void {
-    this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
+  addUsage(sessionId: string, usage: Usage): Promise<void> {
+    return this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
   }
 
-  appendEvent(event: SessionEvent, json?: string): void {
-    this.owner(event.session_id).appendEvent(event, json);
+  appendEvent(event: SessionEvent, json?: string): Promise<void> {
+    return this.owner(event.session_id).appendEvent(event, json);
   }
 
   listEvents(sessionId: string, afterSeq: number, limit: number) {
@@ -159,8 +165,8 @@ export class TieredStore implements Store {
     return this.disk.permissions;
   }
 
-  createApproval(approval: Approval): void {
-    this.owner(approval.session_id).createApproval(approval);
+  createApproval(approval: Approval): Promise<void> {
+    return this.owner(approval.session_id).createApproval(approval);
   }
 
   getApproval(sessionId: string, id: string) {
@@ -171,29 +177,24 @@ export class TieredStore implements Store {
     return this.owner(sessionId).listApprovals(sessionId, status);
   }
 
-  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean {
+  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): Promise<boolean> {
     return this.owner(sessionId).resolveApproval(sessionId, id, decision, message);
   }
 
-  cancelApprovals(sessionId: string, messageId: string): number {
+  cancelApprovals(sessionId: string, messageId: string): Promise<number> {
     return this.owner(sessionId).cancelApprovals(sessionId, messageId);
-  }
-
-  /** Only saved sessions have approvals that outlive the process. */
-  listPendingApprovals() {
-    return this.disk.listPendingApprovals();
   }
 
   getValue(key: string) {
     return this.disk.getValue(key);
   }
 
-  setValue(key: string, value: string | null): void {
-    this.disk.setValue(key, value);
+  setValue(key: string, value: string | null): Promise<void> {
+    return this.disk.setValue(key, value);
   }
 
-  close(): void {
-    this.memoryStore?.close();
-    this.disk.close();
+  async close(): Promise<void> {
+    await this.memoryStore?.close();
+    await this.disk.close();
   }
 }

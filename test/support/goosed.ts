@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src/api/settings.js';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start-server.js';
+import type { ServerOptions } from '../../src/config/server-options.js';
+import { startServer, type RunningServer, type ServerSeams } from '../../src/server/start-server.js';
 
 export function temporaryDirectory(prefix = 'goosed-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -36,6 +37,7 @@ export interface TestServerOptions {
   followerQueueBytes?: number;
   /** How long close() lets running replies finish (goosed's default: 3 s). */
   shutdownGraceMs?: number;
+  wrapStore?: ServerSeams['wrapStore'];
 }
 
 /** A real goosed on a loopback port, in this process, with its own data directory. */
@@ -59,7 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
     websocket: options.websocket,
     shutdownGraceMs: options.shutdownGraceMs,
-  });
+  }, { wrapStore: options.wrapStore });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {
     url,

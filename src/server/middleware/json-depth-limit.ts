@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 
 /** The deepest nesting accepted in a JSON body or a WebSocket frame: more than any of them needs. */
 export const MAX_JSON_DEPTH = 64;
@@ -44,10 +44,10 @@ export function jsonDepthLimit({ maxDepth = MAX_JSON_DEPTH }: { maxDepth?: numbe
   return async (c, next) => {
     if (c.req.raw.body && /json/i.test(c.req.header('content-type') ?? '')) {
       const text = await c.req.text().catch(() => {
-        throw new ApiError(400, 'invalid_json', 'The request body could not be read.');
+        throw new HttpError(400, 'invalid_json', 'The request body could not be read.');
       });
       if (jsonNestingExceeds(text, maxDepth)) {
-        throw new ApiError(400, 'json_too_deep', `The JSON body is nested deeper than ${maxDepth} levels.`);
+        throw new HttpError(400, 'json_too_deep', `The JSON body is nested deeper than ${maxDepth} levels.`);
       }
     }
     return next();

@@ -1,6 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { SecurityPolicy } from './security-policy.js';
 
 const ALLOWED_HEADERS = 'Authorization, X-Secret-Key, Content-Type, Idempotency-Key, Last-Event-ID, X-Request-Id';
@@ -19,17 +19,17 @@ export function originGuard({ policy, isPage }: { policy: () => SecurityPolicy; 
     const current = policy();
     const host = c.req.header('host');
     if (!current.allowsHost(host)) {
-      throw new ApiError(403, 'forbidden_host', `This server does not answer to the host ${JSON.stringify(host ?? '')}; add it to allowed_hosts if it is yours.`);
+      throw new HttpError(403, 'forbidden_host', `This server does not answer to the host ${JSON.stringify(host ?? '')}; add it to allowed_hosts if it is yours.`);
     }
     const origin = c.req.header('origin');
     if (origin === undefined) {
       if (c.req.header('sec-fetch-site') === 'cross-site' && !isNavigationToPage(c, isPage)) {
-        throw new ApiError(403, 'forbidden_cross_site', 'Requests made by another site are refused; only following a link to the web page is allowed.');
+        throw new HttpError(403, 'forbidden_cross_site', 'Requests made by another site are refused; only following a link to the web page is allowed.');
       }
       return next();
     }
     if (!current.allowsOrigin(origin, host)) {
-      throw new ApiError(403, 'forbidden_origin', `Requests from the origin ${JSON.stringify(origin)} are not allowed; add it to allowed_origins if you trust it.`);
+      throw new HttpError(403, 'forbidden_origin', `Requests from the origin ${JSON.stringify(origin)} are not allowed; add it to allowed_origins if you trust it.`);
     }
     const crossOrigin = current.isCrossOriginAllowed(origin);
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { SecurityPolicy } from './security-policy.js';
 
 /** `Bearer <token>`; the scheme is case-insensitive (RFC 7235), so `bearer` and `BEARER` are too. */
@@ -15,11 +15,11 @@ export function presentedKey(c: Context): string | undefined {
 export function checkKey(policy: SecurityPolicy, presented: string | undefined): void {
   if (!policy.requiresKey) return;
   if (presented === undefined) {
-    throw new ApiError(401, 'unauthorized', 'This server needs its secret key: send Authorization: Bearer <key> or X-Secret-Key: <key>.', {
+    throw new HttpError(401, 'unauthorized', 'This server needs its secret key: send Authorization: Bearer <key> or X-Secret-Key: <key>.', {
       'WWW-Authenticate': 'Bearer',
     });
   }
-  if (!policy.acceptsKey(presented)) throw new ApiError(401, 'invalid_key', 'The secret key is not valid.');
+  if (!policy.acceptsKey(presented)) throw new HttpError(401, 'invalid_key', 'The secret key is not valid.');
 }
 
 /**

@@ -23,17 +23,17 @@ const answerApproval = createRoute({
   responses: { 200: jsonContent(Approval, 'The approval, answered'), ...errorResponses(400, 404, 409, 413, 415) },
 });
 
-export function approvalRoutes(app: App, { sessions, replies }: AppContext): void {
-  app.openapi(listApprovals, (c) => {
+export function approvalRoutes(app: App, { sessions, approvals }: AppContext): void {
+  app.openapi(listApprovals, async (c) => {
     const { id } = c.req.valid('param');
-    sessions.get(id);
-    return c.json(replies.listApprovals(id, c.req.valid('query').status), 200);
+    await sessions.get(id);
+    return c.json(await approvals.list(id, c.req.valid('query').status), 200);
   });
 
-  app.openapi(answerApproval, (c) => {
+  app.openapi(answerApproval, async (c) => {
     const { id, approval_id } = c.req.valid('param');
-    sessions.get(id);
+    await sessions.get(id);
     const { decision, message } = c.req.valid('json');
-    return c.json(replies.answerApproval(id, approval_id, decision, message ?? null), 200);
+    return c.json(await approvals.answer(id, approval_id, { decision, message: message ?? null }), 200);
   });
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SessionIdParam } from '../../api/sessions.js';
 import { SessionEvent } from '../../api/events.js';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { App, AppContext } from '../app-context.js';
 import { sseResponse } from '../sse.js';
 import { errorResponses } from './route-helpers.js';
@@ -24,17 +24,16 @@ const followSession = createRoute({
   },
 });
 
-export function eventRoutes(app: App, { sessions, hub, followerQueueBytes }: AppContext): void {
-  app.openapi(followSession, (c) => {
+export function eventRoutes(app: App, { sessions, events, followerQueueBytes }: AppContext): void {
+  app.openapi(followSession, async (c) => {
     const { id } = c.req.valid('param');
-    sessions.get(id);
+    await sessions.get(id);
     const lastEventId = c.req.header('last-event-id');
     let after = c.req.valid('query').after ?? null;
     if (lastEventId !== undefined && lastEventId !== '') {
-      if (!/^\d+$/.test(lastEventId)) throw new ApiError(400, 'invalid_last_event_id', 'Last-Event-ID must be a seq number this server sent.');
+      if (!/^\d+$/.test(lastEventId)) throw new HttpError(400, 'invalid_last_event_id', 'Last-Event-ID must be a seq number this server sent.');
       after = Number(lastEventId);
     }
-    const channel = hub.channel(id);
-    return sseResponse(c, (sink) => channel.subscribe({ deliver: (published) => sink.send(published), end: () => sink.close() }, after), { maxQueuedBytes: followerQueueBytes });
+    return sseResponse(c, (follower) => events.follow(id, follower, after), { maxQueuedBytes: followerQueueBytes });
   });
 }

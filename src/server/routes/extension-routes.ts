@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ApiError } from '../../api/errors.js';
 import { AddExtensionRequest, Extension, ExtensionIdParam, UpdateExtensionRequest } from '../../api/extensions.js';
-import { ExtensionConfigError, ExtensionExists, ExtensionNotFound } from '../../extensions/extension-errors.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
 
@@ -78,24 +76,12 @@ const deleteExtension = createRoute({
 export function extensionRoutes(app: App, { extensions }: AppContext): void {
   app.openapi(listExtensions, async (c) => c.json(await extensions.list({ start: false }), 200));
   app.openapi(startExtensions, async (c) => c.json(await extensions.list({ start: true }), 200));
-  app.openapi(addExtension, async (c) => c.json(await extensions.add(c.req.valid('json')).catch(withStatus), 201));
-  app.openapi(getExtension, async (c) => c.json(await extensions.get(c.req.valid('param').id).catch(withStatus), 200));
-  app.openapi(updateExtension, async (c) => c.json(await extensions.update(c.req.valid('param').id, c.req.valid('json')).catch(withStatus), 200));
-  app.openapi(toggleExtension, async (c) => c.json(await extensions.toggle(c.req.valid('param').id).catch(withStatus), 200));
+  app.openapi(addExtension, async (c) => c.json(await extensions.add(c.req.valid('json')), 201));
+  app.openapi(getExtension, async (c) => c.json(await extensions.get(c.req.valid('param').id), 200));
+  app.openapi(updateExtension, async (c) => c.json(await extensions.update(c.req.valid('param').id, c.req.valid('json')), 200));
+  app.openapi(toggleExtension, async (c) => c.json(await extensions.toggle(c.req.valid('param').id), 200));
   app.openapi(deleteExtension, async (c) => {
-    await extensions.remove(c.req.valid('param').id).catch(withStatus);
+    await extensions.remove(c.req.valid('param').id);
     return c.body(null, 204);
   });
-}
-
-/** The extension errors carry a code, not a status: the status is chosen here, at the edge. */
-const STATUS_OF_ERROR = [
-  [ExtensionConfigError, 400],
-  [ExtensionExists, 409],
-  [ExtensionNotFound, 404],
-] as const;
-
-function withStatus(error: unknown): never {
-  for (const [type, status] of STATUS_OF_ERROR) if (error instanceof type) throw new ApiError(status, error.code, error.message);
-  throw error;
 }

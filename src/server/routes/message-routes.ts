@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Message, MessageListQuery } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
-import { ApiError } from '../../api/errors.js';
+import { InvalidInput } from '../../api/domain-errors.js';
 import { decodeMessageCursor } from '../../store/cursor.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent, pageHeaders } from './route-helpers.js';
-import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
+import { jsonBytesResponse, jsonBytesWriter } from '../json/json-bytes.js';
+import { MessagesJson } from '../json/message-json.js';
 
 const listMessages = createRoute({
   method: 'get',
@@ -18,16 +19,18 @@ const listMessages = createRoute({
 });
 
 export function messageRoutes(app: App, { sessions, store }: AppContext): void {
-  app.openapi(listMessages, (c) => {
+  app.openapi(listMessages, async (c) => {
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
-    sessions.get(id);
+    await sessions.get(id);
     if (query.cursor !== undefined && decodeMessageCursor(query.cursor) === null) {
-      throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server handed out; start again without it.');
+      throw new InvalidInput('invalid_cursor', 'cursor is not one this server handed out; start again without it.');
     }
-    // The bytes of c.json(page.items), written by the store from the stored text.
+    // The bytes of c.json(page.items), written from the stored text.
     const out = jsonBytesWriter();
-    const { nextCursor } = store.writeMessagesJson(id, query, out);
+    const messages = new MessagesJson(out);
+    const { nextCursor } = await store.readStoredMessages(id, query, messages);
+    messages.end();
     const response = jsonBytesResponse(c, out, pageHeaders(`/api/sessions/${id}/messages`, query, nextCursor));
     return response as unknown as ReturnType<typeof c.json<Message[], 200>>;
   });

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ApiError } from '../../api/errors.js';
+import { NotFound } from '../../api/domain-errors.js';
 import { Permission, PermissionListQuery, PermissionToolParam } from '../../api/permissions.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonContent } from './route-helpers.js';
@@ -25,15 +25,15 @@ const forgetPermission = createRoute({
 });
 
 export function permissionRoutes(app: App, { store }: AppContext): void {
-  app.openapi(listPermissions, (c) => {
+  app.openapi(listPermissions, async (c) => {
     const { decision } = c.req.valid('query');
-    const permissions = store.permissions.list();
+    const permissions = await store.permissions.list();
     return c.json(decision ? permissions.filter((permission) => permission.decision === decision) : permissions, 200);
   });
 
-  app.openapi(forgetPermission, (c) => {
+  app.openapi(forgetPermission, async (c) => {
     const { tool } = c.req.valid('param');
-    if (!store.permissions.clear(tool)) throw new ApiError(404, 'not_found', `Nothing is remembered for the tool ${JSON.stringify(tool)}.`);
+    if (!(await store.permissions.clear(tool))) throw new NotFound(`Nothing is remembered for the tool ${JSON.stringify(tool)}.`);
     return c.body(null, 204);
   });
 }

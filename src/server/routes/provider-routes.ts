@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ConfigureProviderRequest, CurrentProvider, ProviderNameParam, ProviderSummary } from '../../api/providers.js';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
 
@@ -40,15 +40,15 @@ const deleteProvider = createRoute({
 });
 
 export function providerRoutes(app: App, { providers }: AppContext): void {
-  app.openapi(listProviders, (c) => c.json(providers.list(), 200));
-  app.openapi(configureProvider, (c) => c.json(providers.configure(c.req.valid('json')), 200));
-  app.openapi(currentProvider, (c) => {
-    const current = providers.current();
-    if (!current) throw new ApiError(404, 'no_provider', 'No provider is configured yet: POST /api/providers to choose one.');
+  app.openapi(listProviders, async (c) => c.json(await providers.list(), 200));
+  app.openapi(configureProvider, async (c) => c.json(await providers.configure(c.req.valid('json')), 200));
+  app.openapi(currentProvider, async (c) => {
+    const current = await providers.current();
+    if (!current) throw new HttpError(404, 'no_provider', 'No provider is configured yet: POST /api/providers to choose one.');
     return c.json(current, 200);
   });
-  app.openapi(deleteProvider, (c) => {
-    providers.delete(c.req.valid('param').name);
+  app.openapi(deleteProvider, async (c) => {
+    await providers.delete(c.req.valid('param').name);
     return c.body(null, 204);
   });
 }

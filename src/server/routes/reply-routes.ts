@@ -3,9 +3,10 @@ import { orNull } from '../../api/nullable.js';
 import { Message, SendMessageRequest } from '../../api/messages.js';
 import { SessionIdParam } from '../../api/sessions.js';
 import { SessionEvent } from '../../api/events.js';
-import { ApiError, ErrorBody } from '../../api/errors.js';
-import type { ReplyHandle } from '../../agent/reply-manager.js';
+import { ErrorBody } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { App, AppContext } from '../app-context.js';
+import { followReply } from '../../events/follow-reply.js';
 import { sseResponse } from '../sse.js';
 import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
 
@@ -54,64 +55,30 @@ const cancelReply = createRoute({
   responses: { 200: jsonContent(CancelResult, 'What was stopped'), ...errorResponses(404) },
 });
 
-export function replyRoutes(app: App, { replies, sessions, hub, followerQueueBytes }: AppContext): void {
+export function replyRoutes(app: App, { replies, sessions, events, followerQueueBytes }: AppContext): void {
   app.openapi(sendMessage, async (c) => {
     const { id } = c.req.valid('param');
-    const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    const reply = await replies.send(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     const message = await reply.done;
     if (message.status === 'error' && message.error) {
-      throw new ApiError(502, message.error.code, message.error.error);
+      throw new HttpError(502, message.error.code, message.error.error);
     }
     return c.json(message, 200);
   });
 
   app.openapi(streamMessage, async (c) => {
     const { id } = c.req.valid('param');
-    const reply = await replies.start(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
-    return followReply(c, reply, hub.channel(id), followerQueueBytes);
+    const reply = await replies.send(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+    return sseResponse(c, (follower) => followReply(events, reply, follower), { maxQueuedBytes: followerQueueBytes });
   });
 
   app.openapi(cancelReply, async (c) => {
     const { id } = c.req.valid('param');
-    sessions.get(id);
+    await sessions.get(id);
     const running = replies.get(id);
     if (!running) return c.json({ cancelled: false, message: null }, 200);
     replies.cancel(id);
     // Answer once it has really stopped: provider request aborted, tools killed, partial reply saved.
     return c.json({ cancelled: true, message: await running.done }, 200);
   });
-}
-
-type Channel = ReturnType<AppContext['hub']['channel']>;
-
-/** The events of one reply: from just before its user message to its last event. */
-function followReply(c: Parameters<typeof sseResponse>[0], reply: ReplyHandle, channel: Channel, maxQueuedBytes: number): Response {
-  const messageId = reply.message.id;
-  return sseResponse(c, (sink) => {
-    if (reply.startSeq < 0) {
-      // A repeated request for a reply that already ended: its final state is all there is to send.
-      const message = reply.message;
-      const type = message.status === 'error' && message.error ? 'error' : 'message_complete';
-      const event = type === 'error'
-        ? { type, seq: channel.headSeq, session_id: message.session_id, message_id: messageId, created_at: new Date().toISOString(), ...message.error! }
-        : { type, seq: channel.headSeq, session_id: message.session_id, message_id: messageId, created_at: new Date().toISOString(), message };
-      sink.send({ event: event as never, json: JSON.stringify(event) });
-      sink.close();
-      return () => {};
-    }
-    const unsubscribe = channel.subscribe(
-      {
-        deliver(published) {
-          const event = published.event;
-          const ours = event.message_id === messageId || event.message_id === reply.userMessage.id || event.type === 'resync';
-          if (!ours) return;
-          sink.send(published);
-          if ((event.type === 'message_complete' || event.type === 'error') && event.message_id === messageId) sink.close();
-        },
-        end: () => sink.close(),
-      },
-      reply.startSeq,
-    );
-    return unsubscribe;
-  }, { maxQueuedBytes });
 }

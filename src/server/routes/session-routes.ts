@@ -12,7 +12,8 @@ import {
 import type { App, AppContext } from '../app-context.js';
 import type { SessionPage } from '../../store/store.js';
 import { errorResponses, jsonBody, jsonContent, pageHeaders } from './route-helpers.js';
-import { jsonBytesResponse, jsonBytesWriter } from './json-bytes.js';
+import { jsonBytesResponse, jsonBytesWriter } from '../json/json-bytes.js';
+import { MessagesJson } from '../json/message-json.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -81,14 +82,14 @@ const importSession = createRoute({
   responses: { 201: jsonContent(Session, 'The imported session'), ...errorResponses(400, 413, 415) },
 });
 
-export function sessionRoutes(app: App, { sessions, store }: AppContext): void {
+export function sessionRoutes(app: App, { sessions, replies, store }: AppContext): void {
   // The store hands out the same page object until a session changes (see TieredStore), so its
   // JSON is made once per change, not once per request of a client polling the list.
   const pageJson = new WeakMap<SessionPage, string>();
-  app.openapi(listSessions, (c) => {
+  app.openapi(listSessions, async (c) => {
     const query = c.req.valid('query');
     const limit = query.limit ?? DEFAULT_PAGE;
-    const page = sessions.list({ limit, cursor: query.cursor, q: query.q });
+    const page = await sessions.list({ limit, cursor: query.cursor, q: query.q });
     let json = pageJson.get(page);
     if (json === undefined) pageJson.set(page, (json = JSON.stringify(page.items)));
     const response = c.body(json, 200, { 'Content-Type': 'application/json', ...pageHeaders('/api/sessions', { ...query, limit }, page.nextCursor) });
@@ -96,32 +97,37 @@ export function sessionRoutes(app: App, { sessions, store }: AppContext): void {
     return response as unknown as ReturnType<typeof c.json<SessionSummary[], 200>>;
   });
 
-  app.openapi(createSession, (c) => c.json({ ...sessions.create(c.req.valid('json')), messages: [] }, 201));
+  app.openapi(createSession, async (c) => c.json({ ...(await sessions.create(c.req.valid('json'))), messages: [] }, 201));
 
-  app.openapi(importSession, (c) => c.json(sessions.import(c.req.valid('json')), 201));
+  app.openapi(importSession, async (c) => c.json(await sessions.import(c.req.valid('json')), 201));
 
-  app.openapi(exportSession, (c) => {
+  app.openapi(exportSession, async (c) => {
     const id = c.req.valid('param').id;
-    return c.json(sessions.export(id), 200, { 'Content-Disposition': `attachment; filename="goosed-session-${id}.json"` });
+    return c.json(await sessions.export(id), 200, { 'Content-Disposition': `attachment; filename="goosed-session-${id}.json"` });
   });
 
-  app.openapi(getSession, (c) => {
+  app.openapi(getSession, async (c) => {
     const id = c.req.valid('param').id;
-    const session = sessions.get(id);
+    const session = await sessions.get(id);
     // The bytes of c.json({ ...session, messages }): the session's fields, then its messages, whose
-    // JSON the store writes from the stored text (parsing 10,000 messages to stringify them again
-    // was most of the time of a long session's fetch).
+    // JSON is written from the stored text (parsing 10,000 messages to stringify them again was
+    // most of the time of a long session's fetch).
     const out = jsonBytesWriter();
     out.write(`${JSON.stringify(session).slice(0, -1)},"messages":`);
-    store.writeMessagesJson(id, {}, out);
+    const messages = new MessagesJson(out);
+    await store.readStoredMessages(id, {}, messages);
+    messages.end();
     out.write('}');
     return jsonBytesResponse(c, out) as unknown as ReturnType<typeof c.json<Session, 200>>;
   });
 
-  app.openapi(updateSession, (c) => c.json(sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
+  app.openapi(updateSession, async (c) => c.json(await sessions.update(c.req.valid('param').id, c.req.valid('json')), 200));
 
   app.openapi(deleteSession, async (c) => {
-    await sessions.delete(c.req.valid('param').id);
+    const id = c.req.valid('param').id;
+    await sessions.get(id);
+    // Its reply is stopped first, and no message starts a new one while it goes.
+    await replies.deleteSession(id, () => sessions.delete(id));
     return c.body(null, 204);
   });
 }

@@ -45,7 +45,7 @@ const followOverWebSocket = createRoute({
 export function streamRoutes(app: App, context: AppContext): void {
   // No route body refers to the client frames, so they are registered as components here (each frame type comes along by reference).
   app.openAPIRegistry.register('WebSocketClientFrame', ClientFrame);
-  const deps = { hub: context.hub, replies: context.replies, store: context.store, policy: context.policy, logger: context.logger, limits: context.sockets.options };
+  const deps = { events: context.events, replies: context.replies, approvals: context.approvals, store: context.store, policy: context.policy, logger: context.logger, limits: context.sockets.options };
 
   app.openapi(followOverWebSocket, async (c) => {
     const { id } = c.req.valid('param');

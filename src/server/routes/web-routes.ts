@@ -4,7 +4,7 @@ import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
-import { ApiError } from '../../api/errors.js';
+import { HttpError } from '../http-error.js';
 import type { App } from '../app-context.js';
 
 // The web interface at `/` and the API reference at `/api/docs`: the files `npm run build` writes to
@@ -112,9 +112,9 @@ export function webRoutes(app: App, { root = defaultWebRoot() }: { root?: string
     const file = files?.get(c.req.path);
     if (!file) {
       if (PAGE_PATHS.has(c.req.path) && !files) {
-        throw new ApiError(503, 'web_interface_not_built', 'The web interface is not built yet: run `npm run build`, then reload.');
+        throw new HttpError(503, 'web_interface_not_built', 'The web interface is not built yet: run `npm run build`, then reload.');
       }
-      throw new ApiError(404, 'not_found', `Nothing at ${c.req.path}.`);
+      throw new HttpError(404, 'not_found', `Nothing at ${c.req.path}.`);
     }
     const headers: Record<string, string> = {
       'Content-Type': file.type,

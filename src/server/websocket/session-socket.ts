@@ -1,37 +1,43 @@
 import { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ApiError } from '../../api/errors.js';
-import type { SessionEvent } from '../../api/events.js';
-import type { Message } from '../../api/messages.js';
+import type { EventPayload } from '../../api/events.js';
 import { WebSocketCloseCode, type ClientFrame } from '../../api/websocket.js';
-import type { EventHub } from '../../agent/event-hub.js';
-import type { ReplyManager } from '../../agent/reply-manager.js';
-import type { PublishedEvent, Subscriber } from '../../agent/session-channel.js';
+import type { Approvals } from '../../agent/approvals.js';
+import type { ReplyLifecycle } from '../../agent/reply-lifecycle.js';
+import type { EventLog } from '../../events/event-log.js';
+import type { Follower, PublishedEvent } from '../../events/follower.js';
+import { replyEnd } from '../../events/reply-end.js';
 import type { Store } from '../../store/store.js';
+import type { WebSocketOptions } from '../../config/server-options.js';
 import type { SecurityPolicy } from '../middleware/security-policy.js';
 import { FollowerQueueBound } from '../follower-queue-bound.js';
+import { renderError } from '../error-status.js';
 import { readClientFrame, type FrameReading } from './read-client-frame.js';
 
-export interface WebSocketLimits {
-  /** A text frame larger than this gets a `frame_too_large` error event (the connection stays). */
-  maxFrameBytes: number;
-  /** A frame nested deeper than this gets a `json_too_deep` error event (the connection stays). */
-  maxJsonDepth: number;
-  /** Bytes queued for a client that reads too slowly; past it (see FollowerQueueBound) the client is cut off with 4008. */
-  maxBufferedBytes: number;
-  /** How long a client that must send the key as its first frame has to do so. */
-  authTimeoutMs: number;
-  /** After a close frame, how long the peer has to answer before the socket is destroyed. */
-  closeGraceMs: number;
-}
+/** What one socket reads of the WebSocket options (the queue bound: see FollowerQueueBound). */
+export type WebSocketLimits = Omit<WebSocketOptions, 'heartbeatMs'>;
 
 export interface SessionSocketDeps {
-  hub: EventHub;
-  replies: ReplyManager;
+  events: EventLog;
+  replies: ReplyLifecycle;
+  approvals: Approvals;
   store: Pick<Store, 'getSession'>;
   policy: () => SecurityPolicy;
   logger: Logger;
   limits: WebSocketLimits;
+}
+
+// Every follower of a live event is handed the same object, one after another: its bytes are made
+// by the first and reused by the rest (and their queues).
+let lastPublished: PublishedEvent | null = null;
+let lastFrame = Buffer.alloc(0);
+
+function wsFrame(published: PublishedEvent): Buffer {
+  if (published !== lastPublished) {
+    lastFrame = Buffer.from(published.json);
+    lastPublished = published;
+  }
+  return lastFrame;
 }
 
 /**
@@ -39,15 +45,15 @@ export interface SessionSocketDeps {
  * its frames start replies, cancel them and answer approvals. Frames it gets wrong are answered
  * with an `error` event for this client only; the connection stays open.
  */
-export class SessionSocket implements Subscriber {
+export class SessionSocket implements Follower {
   private unsubscribe: (() => void) | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private terminateTimer: NodeJS.Timeout | null = null;
   private terminateAt = 0;
   private closing = false;
   private readonly queueBound: FollowerQueueBound;
-  /** Bytes of the replay being sent (while a subscription starts), else null. */
-  private replayedBytes: number | null = null;
+  /** Frames are handled one after another, each after the subscription its predecessor made (a resume). */
+  private handled: Promise<void> = Promise.resolve();
   /** Cleared by each heartbeat ping, set again by the peer's pong. */
   private alive = true;
   readonly closed: Promise<void>;
@@ -66,7 +72,7 @@ export class SessionSocket implements Subscriber {
 
   open(): void {
     if (this.authenticated) {
-      this.follow(this.startAfter);
+      this.handled = this.follow(this.startAfter);
       return;
     }
     this.authTimer = setTimeout(() => this.close(WebSocketCloseCode.unauthorized, 'unauthorized: send {"type":"auth","key":"..."} as the first frame'), this.deps.limits.authTimeoutMs);
@@ -80,20 +86,30 @@ export class SessionSocket implements Subscriber {
       this.authenticate(reading);
       return;
     }
-    if ('refused' in reading) {
-      this.sendError(reading.refused.code, reading.refused.error);
-      return;
+    this.handled = this.handled.then(() => {
+      if (this.closing) return;
+      if ('refused' in reading) this.sendError(reading.refused.code, reading.refused.error);
+      else return this.handle(reading.frame);
+    });
+  }
+
+  /** What the client missed goes out whole, unchecked (see FollowerQueueBound.admitReplay). */
+  replay(events: readonly PublishedEvent[]): void {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    let bytes = 0;
+    for (const published of events) {
+      const frame = wsFrame(published);
+      bytes += frame.length;
+      this.ws.send(frame, { binary: false });
     }
-    this.handle(reading.frame);
+    this.queueBound.admitReplay(bytes);
   }
 
   deliver(published: PublishedEvent): void {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
-    // The UTF-8 bytes are made once per event and shared by every WebSocket client (and their queues).
-    const frame = (published.wsFrame ??= Buffer.from(published.json));
+    const frame = wsFrame(published);
     // A client that does not read must not make the server hold an ever-growing queue for it.
-    if (this.replayedBytes !== null) this.replayedBytes += frame.length;
-    else if (!this.queueBound.admits(this.ws.bufferedAmount, frame.length)) {
+    if (!this.queueBound.admits(this.ws.bufferedAmount, frame.length)) {
       this.close(WebSocketCloseCode.slowConsumer, 'slow_consumer: too many unread events; reconnect and send {"type":"resume","after":<last seq>}');
       return;
     }
@@ -151,10 +167,10 @@ export class SessionSocket implements Subscriber {
     }
     this.authenticated = true;
     if (this.authTimer) clearTimeout(this.authTimer);
-    this.follow(this.startAfter);
+    this.handled = this.follow(this.startAfter);
   }
 
-  private handle(frame: ClientFrame): void {
+  private handle(frame: ClientFrame): Promise<void> | void {
     const { replies } = this.deps;
     switch (frame.type) {
       case 'auth':
@@ -162,10 +178,10 @@ export class SessionSocket implements Subscriber {
       case 'message': {
         const { type: _type, ...request } = frame;
         // The reply's events reach this client (and every other follower) through the channel.
-        replies.start(this.sessionId, request).then(
+        replies.send(this.sessionId, request).then(
           (reply) => {
             // A repeated message id whose reply already ended: its end is all there is to send.
-            if (reply.startSeq < 0) this.sendReplyEnd(reply.message);
+            if (reply.afterSeq === null) this.sendOwn(replyEnd(reply.message));
           },
           (error: unknown) => this.sendFailure(error),
         );
@@ -175,61 +191,44 @@ export class SessionSocket implements Subscriber {
         if (!replies.cancel(this.sessionId)) this.sendError('no_running_reply', 'No reply is running in this session.');
         return;
       case 'approval':
-        try {
-          replies.answerApproval(this.sessionId, frame.id, frame.decision, frame.message ?? null);
-        } catch (error) {
-          this.sendFailure(error);
-        }
+        this.deps.approvals.answer(this.sessionId, frame.id, { decision: frame.decision, message: frame.message ?? null }).catch((error: unknown) => this.sendFailure(error));
         return;
       case 'resume':
-        this.follow(frame.after);
-        return;
+        return this.follow(frame.after);
     }
   }
 
   /** Subscribes from `after` (replay, then live) or from now; a resume replaces the subscription. */
-  private follow(after: number | null): void {
-    if (!this.deps.store.getSession(this.sessionId)) {
-      this.close(WebSocketCloseCode.sessionNotFound, 'session_not_found: no session with this id');
-      return;
-    }
-    this.unsubscribe?.();
-    this.replayedBytes = 0;
+  private async follow(after: number | null): Promise<void> {
     try {
-      this.unsubscribe = this.deps.hub.channel(this.sessionId).subscribe(this, after);
-      this.queueBound.admitReplay(this.replayedBytes);
-    } finally {
-      this.replayedBytes = null;
+      const session = await this.deps.store.getSession(this.sessionId);
+      if (this.closing) return;
+      if (!session) {
+        this.close(WebSocketCloseCode.sessionNotFound, 'session_not_found: no session with this id');
+        return;
+      }
+      this.unsubscribe?.();
+      this.unsubscribe = this.deps.events.follow(this.sessionId, this, after);
+    } catch (error) {
+      this.sendFailure(error);
     }
   }
 
   private sendFailure(error: unknown): void {
-    if (error instanceof ApiError) {
-      this.sendError(error.code, error.message);
-      return;
-    }
-    this.deps.logger.error({ err: error, session_id: this.sessionId }, 'websocket frame failed');
-    this.sendError('internal_error', 'The frame failed on an unexpected error; it is logged.');
+    const { body, unexpected } = renderError(error);
+    if (unexpected) this.deps.logger.error({ err: error, session_id: this.sessionId }, 'websocket frame failed');
+    this.sendError(body.code, body.error);
   }
 
-  private sendReplyEnd(message: Message): void {
-    const envelope = { seq: this.deps.hub.channel(this.sessionId).headSeq, session_id: this.sessionId, message_id: message.id, created_at: new Date().toISOString() };
-    const event: SessionEvent = message.status === 'error' && message.error
-      ? { ...envelope, type: 'error', ...message.error }
-      : { ...envelope, type: 'message_complete', message };
-    this.sendOwn(event);
-  }
-
-  /**
-   * An error for this client only: not stored, not numbered anew. It carries the current head seq,
-   * like `resync`: every event up to it was queued to this client before it.
-   */
+  /** An error for this client only (see EventLog.unnumbered): every event before it was queued to this client first. */
   private sendError(code: string, error: string): void {
-    this.sendOwn({ type: 'error', seq: this.deps.hub.channel(this.sessionId).headSeq, session_id: this.sessionId, created_at: new Date().toISOString(), error, code });
+    this.sendOwn({ type: 'error', error, code });
   }
 
-  private sendOwn(event: SessionEvent): void {
-    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(JSON.stringify(event));
+  private sendOwn(payload: EventPayload): void {
+    void this.deps.events.unnumbered(this.sessionId, payload).then((own) => {
+      if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+      this.ws.send(own.json);
+    });
   }
 }

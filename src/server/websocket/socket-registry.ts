@@ -1,12 +1,8 @@
 import { WebSocketServer } from 'ws';
 import { WebSocketCloseCode } from '../../api/websocket.js';
 import { MAX_JSON_DEPTH } from '../middleware/json-depth-limit.js';
-import type { SessionSocket, WebSocketLimits } from './session-socket.js';
-
-export interface WebSocketOptions extends WebSocketLimits {
-  /** Every open socket is pinged this often; one that missed the previous pong is dropped. */
-  heartbeatMs: number;
-}
+import type { WebSocketOptions } from '../../config/server-options.js';
+import type { SessionSocket } from './session-socket.js';
 
 export const defaultWebSocketOptions: WebSocketOptions = {
   maxFrameBytes: 4 * 1024 * 1024,

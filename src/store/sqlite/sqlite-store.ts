@@ -1,15 +1,25 @@
 import Database from 'better-sqlite3';
-import type { Message, Usage } from '../api/messages.js';
-import type { SessionSummary } from '../api/sessions.js';
-import type { ApprovalDecision, SessionEvent } from '../api/events.js';
-import type { Approval } from '../api/approvals.js';
+import type { Message, Usage } from '../../api/messages.js';
+import type { SessionSummary } from '../../api/sessions.js';
+import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
+import type { Approval } from '../../api/approvals.js';
 import { migrate } from './migrations.js';
-import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from './cursor.js';
+import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from '../cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
 import { ApprovalTable } from './sqlite-approvals.js';
-import { MESSAGE_JSON_COLUMNS, writeMessagePage } from './message-json.js';
-import type { JsonWriter } from './json-writer.js';
-import type { MessagePage, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store } from './store.js';
+import {
+  STORED_MESSAGE_FIELDS,
+  type MessagePage,
+  type MessagePageOptions,
+  type NewMessage,
+  type NewSession,
+  type SessionChanges,
+  type SessionListOptions,
+  type SessionPage,
+  type Store,
+  type StoredMessageRow,
+  type StoredMessageSink,
+} from '../store.js';
 
 type SessionRow = {
   id: string;
@@ -51,7 +61,7 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
 /** `position > ?` and `LIMIT ?` of a message page: one more than asked for tells whether more follow. */
 function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
   const after = cursor === undefined ? 0 : decodeMessageCursor(cursor);
-  // Callers refuse a bad cursor (400) before this; reading on from 0 would hand out the whole history.
+  // Callers refuse a bad cursor (invalid_cursor) before this; reading on from 0 would hand out the whole history.
   if (after === null) throw new Error('a message cursor of the wrong shape reached the store');
   return [after, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
@@ -109,8 +119,8 @@ export class SqliteStore implements Store {
       ),
       countMessagesAfter: db.prepare('SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?').pluck(),
       // The wire fields in the schema's order, then the position (for the cursor); rows as arrays.
-      listMessagesJson: db
-        .prepare(`SELECT ${MESSAGE_JSON_COLUMNS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
+      listStoredMessages: db
+        .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
         .raw(),
       appendEvent: db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)'),
       listEvents: db.prepare('SELECT body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
@@ -122,17 +132,18 @@ export class SqliteStore implements Store {
     };
   }
 
-  createSession(session: NewSession): SessionSummary {
-    this.statements.insertSession.run(session);
-    return this.getSession(session.id)!;
+  /** This store keeps every session in its one file (or in memory): `persist` is for TieredStore. */
+  async createSession(session: NewSession): Promise<SessionSummary> {
+    const { id, name, working_directory, execution_mode, created_at } = session;
+    this.statements.insertSession.run({ id, name, working_directory, execution_mode, created_at });
+    return this.readSession(id)!;
   }
 
-  getSession(id: string): SessionSummary | null {
-    const row = this.statements.getSession.get(id) as SessionRow | undefined;
-    return row ? this.toSession(row) : null;
+  async getSession(id: string): Promise<SessionSummary | null> {
+    return this.readSession(id);
   }
 
-  listSessions({ limit, cursor, q }: SessionListOptions): SessionPage {
+  async listSessions({ limit, cursor, q }: SessionListOptions): Promise<SessionPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q) {
@@ -156,25 +167,25 @@ export class SqliteStore implements Store {
     return { items, nextCursor: more && last ? encodeSessionCursor({ updatedAt: last.updated_at, id: last.id }) : null };
   }
 
-  updateSession(id: string, changes: SessionChanges): SessionSummary | null {
+  async updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null> {
     const columns = Object.keys(changes).filter((key) => (changes as Record<string, unknown>)[key] !== undefined);
     if (columns.length > 0) {
       const set = columns.map((column) => `${column} = @${column}`).join(', ');
       const touch = columns.some((column) => column !== 'status') ? ', updated_at = @updated_at' : '';
       this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...changes, id, updated_at: new Date().toISOString() });
     }
-    return this.getSession(id);
+    return this.readSession(id);
   }
 
-  deleteSession(id: string): boolean {
+  async deleteSession(id: string): Promise<boolean> {
     return this.statements.deleteSession.run(id).changes > 0;
   }
 
-  listBusySessions(): SessionSummary[] {
+  async listBusySessions(): Promise<SessionSummary[]> {
     return (this.statements.busySessions.all() as SessionRow[]).map((row) => this.toSession(row));
   }
 
-  addMessage(message: NewMessage): void {
+  async addMessage(message: NewMessage): Promise<void> {
     this.db.transaction(() => {
       const position = this.statements.nextPosition.get(message.session_id) as number;
       this.statements.insertMessage.run(this.toMessageRow(message, position, message.client_id));
@@ -182,26 +193,26 @@ export class SqliteStore implements Store {
     })();
   }
 
-  saveMessage(message: Message): void {
+  async saveMessage(message: Message): Promise<void> {
     this.statements.saveMessage.run(this.toMessageRow(message, 0, null));
   }
 
-  getMessage(sessionId: string, messageId: string): Message | null {
+  async getMessage(sessionId: string, messageId: string): Promise<Message | null> {
     const row = this.statements.getMessage.get(sessionId, messageId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
   }
 
-  findReply(sessionId: string, userMessageId: string): Message | null {
+  async findReply(sessionId: string, userMessageId: string): Promise<Message | null> {
     const row = this.statements.replyTo.get(sessionId, userMessageId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
   }
 
-  findMessageByClientId(sessionId: string, clientId: string): Message | null {
+  async findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null> {
     const row = this.statements.messageByClientId.get(sessionId, clientId) as MessageRow | undefined;
     return row ? this.toMessage(row) : null;
   }
 
-  listMessages(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }): MessagePage {
+  async listMessages(sessionId: string, { limit, cursor }: MessagePageOptions): Promise<MessagePage> {
     const rows = this.statements.listMessages.all(sessionId, ...pageBounds(limit, cursor)) as MessageRow[];
     const more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -209,29 +220,38 @@ export class SqliteStore implements Store {
     return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
   }
 
-  writeMessagesJson(sessionId: string, { limit, cursor }: { limit?: number; cursor?: string }, out: JsonWriter): { nextCursor: string | null } {
+  async readStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions, sink: StoredMessageSink): Promise<{ nextCursor: string | null }> {
     const [after, max] = pageBounds(limit, cursor);
-    // From the index alone (no row is read): lets the writer make room for the page once.
+    // From the index alone (no row is read): the sink can make room for the page once.
     const remaining = this.statements.countMessagesAfter.get(sessionId, after) as number;
-    // Row by row (iterate, not all): each row is garbage as soon as it is written.
-    const rows = this.statements.listMessagesJson.iterate(sessionId, after, max) as Iterable<unknown[]>;
-    const last = writeMessagePage(rows, limit, Math.min(remaining, limit ?? remaining), out);
-    return { nextCursor: last === null ? null : encodeMessageCursor(last) };
+    sink.expect?.(Math.min(remaining, limit ?? remaining));
+    let count = 0;
+    let lastPosition = 0;
+    // Row by row (iterate, not all): each row is garbage as soon as the sink has it.
+    for (const row of this.statements.listStoredMessages.iterate(sessionId, after, max) as Iterable<StoredMessageRow>) {
+      // The row past `limit` says more follow. Leaving the loop early resets the statement.
+      if (count === limit) return { nextCursor: encodeMessageCursor(lastPosition) };
+      sink.row(row);
+      // The position follows the wire fields (see the statement).
+      lastPosition = row[STORED_MESSAGE_FIELDS.length] as number;
+      count++;
+    }
+    return { nextCursor: null };
   }
 
-  addUsage(sessionId: string, usage: Usage): void {
+  async addUsage(sessionId: string, usage: Usage): Promise<void> {
     this.statements.addUsage.run(usage.input_tokens, usage.output_tokens, sessionId);
   }
 
-  appendEvent(event: SessionEvent, json = JSON.stringify(event)): void {
+  async appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {
     this.statements.appendEvent.run(event.session_id, event.seq, json);
   }
 
-  listEvents(sessionId: string, afterSeq: number, limit: number): SessionEvent[] {
+  async listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]> {
     return (this.statements.listEvents.all(sessionId, afterSeq, limit) as string[]).map((body) => JSON.parse(body) as SessionEvent);
   }
 
-  reserveSeq(sessionId: string, block: number): { floor: number; ceiling: number } {
+  async reserveSeq(sessionId: string, block: number): Promise<{ floor: number; ceiling: number }> {
     return this.db.transaction(() => {
       const floor = (this.statements.getReserved.get(sessionId) as number | undefined) ?? 0;
       this.statements.setReserved.run(floor + block, sessionId);
@@ -239,50 +259,50 @@ export class SqliteStore implements Store {
     })();
   }
 
-  createApproval(approval: Approval): void {
+  async createApproval(approval: Approval): Promise<void> {
     this.approvals.create(approval);
   }
 
-  getApproval(sessionId: string, id: string): Approval | null {
+  async getApproval(sessionId: string, id: string): Promise<Approval | null> {
     return this.approvals.get(sessionId, id);
   }
 
-  listApprovals(sessionId: string, status?: Approval['status']): Approval[] {
+  async listApprovals(sessionId: string, status?: Approval['status']): Promise<Approval[]> {
     return this.approvals.list(sessionId, status);
   }
 
-  resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): boolean {
+  async resolveApproval(sessionId: string, id: string, decision: ApprovalDecision, message: string | null): Promise<boolean> {
     return this.approvals.resolve(sessionId, id, decision, message);
   }
 
-  cancelApprovals(sessionId: string, messageId: string): number {
+  async cancelApprovals(sessionId: string, messageId: string): Promise<number> {
     return this.approvals.cancelForMessage(sessionId, messageId);
   }
 
-  listPendingApprovals(): Approval[] {
-    return this.approvals.listPending();
-  }
-
-  getValue(key: string): string | null {
+  async getValue(key: string): Promise<string | null> {
     return (this.statements.getValue.get(key) as string | undefined) ?? null;
   }
 
-  setValue(key: string, value: string | null): void {
+  async setValue(key: string, value: string | null): Promise<void> {
     if (value === null) this.statements.deleteValue.run(key);
     else this.statements.setValue.run(key, value);
   }
 
-  /** Runs `work` in one transaction (used by callers that must write several things atomically). */
+  /**
+   * Runs `work` in one transaction: the store's methods called in it run their statements before
+   * they return (their promises are already settled), so they are part of it. For bulk loading.
+   */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }
 
-  integrityCheck(): string {
-    return this.db.pragma('integrity_check', { simple: true }) as string;
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  private readSession(id: string): SessionSummary | null {
+    const row = this.statements.getSession.get(id) as SessionRow | undefined;
+    return row ? this.toSession(row) : null;
   }
 
   private readonly cache = new Map<string, Database.Statement>();

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Approval } from '../api/approvals.js';
-import type { ApprovalDecision } from '../api/events.js';
+import type { Approval } from '../../api/approvals.js';
+import type { ApprovalDecision } from '../../api/events.js';
 
 type ApprovalRow = Omit<Approval, 'arguments'> & { arguments: string };
 const COLUMNS = 'id, session_id, message_id, tool_call_id, tool, arguments, reason, status, decision, message, created_at, resolved_at';
@@ -12,7 +12,6 @@ export class ApprovalTable {
   private readonly list_;
   private readonly listByStatus_;
   private readonly resolve_;
-  private readonly pending_;
   private readonly cancel_;
   constructor(db: Database.Database) {
     this.insert_ = db.prepare(
@@ -21,11 +20,10 @@ export class ApprovalTable {
     this.get_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE session_id = ? AND id = ?`);
     this.list_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE session_id = ? ORDER BY created_at, id`);
     this.listByStatus_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE session_id = ? AND status = ? ORDER BY created_at, id`);
-    // Only a pending approval can be resolved: the second answer changes nothing (the route says 409).
+    // Only a pending approval can be resolved: the second answer changes nothing (its sender gets approval_already_resolved).
     this.resolve_ = db.prepare(
       `UPDATE approvals SET status = 'resolved', decision = ?, message = ?, resolved_at = ? WHERE session_id = ? AND id = ? AND status = 'pending'`,
     );
-    this.pending_ = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE status = 'pending' ORDER BY created_at, id`);
     this.cancel_ = db.prepare(`UPDATE approvals SET status = 'cancelled', resolved_at = ? WHERE session_id = ? AND message_id = ? AND status = 'pending'`);
   }
   create(approval: Approval): void {
@@ -45,9 +43,6 @@ export class ApprovalTable {
   /** The reply they belonged to ended (cancelled, failed): nobody can answer them any more. */
   cancelForMessage(sessionId: string, messageId: string): number {
     return this.cancel_.run(new Date().toISOString(), sessionId, messageId).changes;
-  }
-  listPending(): Approval[] {
-    return (this.pending_.all() as ApprovalRow[]).map(toApproval);
   }
 }
 

@@ -1,28 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { ExtensionType } from '../api/extensions.js';
-import type { Permission, PermissionDecision } from '../api/permissions.js';
-import type { ProviderName } from '../providers/catalog.js';
+import type { Permission, PermissionDecision } from '../../api/permissions.js';
+import type { ExtensionRecord, ProviderRecord } from '../store.js';
 
 // Server-wide configuration rows: providers (with their keys), extensions, remembered permissions.
-
-export interface ProviderRecord {
-  name: ProviderName;
-  api_key: string | null;
-  model: string;
-  base_url: string | null;
-  updated_at: string;
-}
-
-export interface ExtensionRecord {
-  id: string;
-  name: string;
-  type: ExtensionType;
-  config: Record<string, unknown>;
-  enabled: boolean;
-  created_at: string;
-}
-
-export type { PermissionDecision };
 
 type ExtensionRow = Omit<ExtensionRecord, 'config' | 'enabled'> & { config: string; enabled: number };
 
@@ -40,16 +20,16 @@ export class ProviderTable {
     );
     this.delete_ = db.prepare('DELETE FROM providers WHERE name = ?');
   }
-  list(): ProviderRecord[] {
+  async list(): Promise<ProviderRecord[]> {
     return this.list_.all() as ProviderRecord[];
   }
-  get(name: string): ProviderRecord | null {
+  async get(name: string): Promise<ProviderRecord | null> {
     return (this.get_.get(name) as ProviderRecord | undefined) ?? null;
   }
-  save(record: ProviderRecord): void {
+  async save(record: ProviderRecord): Promise<void> {
     this.save_.run(record);
   }
-  delete(name: string): boolean {
+  async delete(name: string): Promise<boolean> {
     return this.delete_.run(name).changes > 0;
   }
 }
@@ -69,21 +49,21 @@ export class ExtensionTable {
     this.update_ = db.prepare('UPDATE extensions SET config = @config, enabled = @enabled WHERE id = @id');
     this.delete_ = db.prepare('DELETE FROM extensions WHERE id = ?');
   }
-  list(): ExtensionRecord[] {
+  async list(): Promise<ExtensionRecord[]> {
     return (this.list_.all() as ExtensionRow[]).map(toExtension);
   }
   /** By id, or by name (names are unique too, and what people type). */
-  get(idOrName: string): ExtensionRecord | null {
+  async get(idOrName: string): Promise<ExtensionRecord | null> {
     const row = this.get_.get(idOrName, idOrName) as ExtensionRow | undefined;
     return row ? toExtension(row) : null;
   }
-  insert(record: ExtensionRecord): void {
+  async insert(record: ExtensionRecord): Promise<void> {
     this.insert_.run({ ...record, config: JSON.stringify(record.config), enabled: record.enabled ? 1 : 0 });
   }
-  update(record: ExtensionRecord): void {
+  async update(record: ExtensionRecord): Promise<void> {
     this.update_.run({ id: record.id, config: JSON.stringify(record.config), enabled: record.enabled ? 1 : 0 });
   }
-  delete(id: string): boolean {
+  async delete(id: string): Promise<boolean> {
     return this.delete_.run(id).changes > 0;
   }
 }
@@ -105,17 +85,17 @@ export class PermissionTable {
     this.list_ = db.prepare('SELECT tool, decision, updated_at FROM permissions ORDER BY tool');
     this.clear_ = db.prepare('DELETE FROM permissions WHERE tool = ?');
   }
-  get(tool: string): PermissionDecision | null {
+  async get(tool: string): Promise<PermissionDecision | null> {
     return (this.get_.get(tool) as PermissionDecision | undefined) ?? null;
   }
-  set(tool: string, decision: PermissionDecision): void {
+  async set(tool: string, decision: PermissionDecision): Promise<void> {
     this.set_.run(tool, decision, new Date().toISOString());
   }
   /** True when a decision was remembered for the tool (and is now forgotten). */
-  clear(tool: string): boolean {
+  async clear(tool: string): Promise<boolean> {
     return this.clear_.run(tool).changes > 0;
   }
-  list(): Permission[] {
+  async list(): Promise<Permission[]> {
     return this.list_.all() as Permission[];
   }
 }

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
-import { BufferPool } from '../../store/buffer-pool.js';
-import { JsonWriter } from '../../store/json-writer.js';
+import { BufferPool } from './buffer-pool.js';
+import { JsonWriter } from './json-writer.js';
 import type { AppEnv } from '../app-context.js';
 
-// Responses whose JSON is written as bytes (long histories: see src/store/message-json.ts) share
-// these buffers, one process-wide set.
+// Responses whose JSON is written as bytes (long histories: see message-json.ts) share these
+// buffers, one process-wide set.
 export const responseBuffers = new BufferPool();
 
 export function jsonBytesWriter(): JsonWriter {

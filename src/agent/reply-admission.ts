@@ -1,0 +1,96 @@
+import { NotFound, SessionBusy, ShuttingDown } from '../api/domain-errors.js';
+import type { Message } from '../api/messages.js';
+import type { SessionSummary } from '../api/sessions.js';
+import type { Store } from '../store/store.js';
+import { LocalReplySlots, type ReplySlot, type ReplySlots } from './reply-slots.js';
+
+export interface ReplyAdmissionOptions {
+  store: Pick<Store, 'getSession' | 'findMessageByClientId' | 'findReply'>;
+  /** Who holds each session's one reply (default: this process; issue 14: a lease in the database). */
+  slots?: ReplySlots;
+}
+
+/** A message may start a reply: its session as read now (passed down, not read again), and the slot. */
+export interface Admitted {
+  session: SessionSummary;
+  slot: ReplySlot;
+}
+
+/** The message was sent before (same client id): the user message stored then, and its reply if any. */
+export interface Repeated {
+  repeatOf: Message;
+  reply: Message | null;
+}
+
+/**
+ * Which messages may start a reply: one reply per session at a time (a second message is refused
+ * with SessionBusy, or waits with `queue`), none while the server stops or the session is being
+ * deleted, and none for a message already sent (idempotency by client id).
+ */
+export class ReplyAdmission {
+  private readonly store: ReplyAdmissionOptions['store'];
+  private readonly slots: ReplySlots;
+  private closed = false;
+  private readonly deleting = new Set<string>();
+
+  constructor(options: ReplyAdmissionOptions) {
+    this.store = options.store;
+    this.slots = options.slots ?? new LocalReplySlots();
+  }
+
+  async admit(sessionId: string, { clientId, queue }: { clientId: string | null; queue: boolean }): Promise<Admitted | Repeated> {
+    for (;;) {
+      this.refuseNew(sessionId);
+      // Checked again after each wait: a queued repeat of a message must not insert it twice.
+      if (clientId) {
+        const repeatOf = await this.store.findMessageByClientId(sessionId, clientId);
+        if (repeatOf) return { repeatOf, reply: await this.store.findReply(sessionId, repeatOf.id) };
+      }
+      const slot = await this.slots.take(sessionId);
+      if (slot) return this.withSession(sessionId, slot);
+      if (!queue) throw new SessionBusy();
+      await this.slots.freed(sessionId);
+    }
+  }
+
+  /** A reply recovered after a restart takes its session's slot (nothing else ran there yet). */
+  async resume(sessionId: string): Promise<ReplySlot> {
+    const slot = await this.slots.take(sessionId);
+    if (!slot) throw new Error(`the reply slot of session ${sessionId} is already held`);
+    return slot;
+  }
+
+  /** After an await, before anything is written: refuses what admit() would refuse now. */
+  refuseNew(sessionId: string): void {
+    if (this.closed) throw new ShuttingDown();
+    if (this.deleting.has(sessionId)) throw NotFound.of('session', sessionId);
+  }
+
+  /** Shutdown: no reply starts from here on (it would outlive the store it writes to). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** While a session is being deleted, its messages are refused as if it were gone. */
+  async whileDeleting<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+    this.deleting.add(sessionId);
+    try {
+      return await work();
+    } finally {
+      this.deleting.delete(sessionId);
+    }
+  }
+
+  private async withSession(sessionId: string, slot: ReplySlot): Promise<Admitted> {
+    try {
+      this.refuseNew(sessionId);
+      // Read once the slot is ours: a message that waited in the queue sees the session as it is now.
+      const session = await this.store.getSession(sessionId);
+      if (!session) throw NotFound.of('session', sessionId);
+      return { session, slot };
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Conflict } from '../api/domain-errors.js';
+import type { Message, SendMessageRequest, ToolCallPart } from '../api/messages.js';
+import type { SessionStatus, SessionSummary } from '../api/sessions.js';
+import type { ModelSettings } from '../config/server-options.js';
+import type { RuntimeSettings } from '../config/runtime-settings.js';
+import type { EventLog } from '../events/event-log.js';
+import type { ProviderSettings, ResolvedModel } from '../providers/provider-settings.js';
+import type { Store } from '../store/store.js';
+import type { ToolCatalog } from '../extensions/tool.js';
+import { runAgentLoop } from './agent-loop.js';
+import type { ApprovalAnswer, Approvals } from './approvals.js';
+import type { ReplyAdmission, Repeated } from './reply-admission.js';
+import type { ReplySlot } from './reply-slots.js';
+import { endWithError, INTERRUPTED } from './reply-ending.js';
+import { ReplyWriter } from './reply-writer.js';
+import { StopReason } from './stop-reason.js';
+import { settleUnfinishedToolCalls } from './tool-runner.js';
+
+export interface ReplyHandle {
+  userMessage: Message;
+  /** The assistant message; `status` is `running` until `done` settles. */
+  message: Message;
+  /** Settles with the final message (never rejects). */
+  done: Promise<Message>;
+  /** The seq just before the reply's first event: follow from here to see all of it; null when it had already ended. */
+  afterSeq: number | null;
+}
+
+interface RunningReply extends ReplyHandle {
+  controller: AbortController;
+  writer: ReplyWriter;
+  slot: ReplySlot;
+  /** The status this reply last gave its session. */
+  status: SessionStatus;
+  /** Approvals it waits for now. */
+  waiting: number;
+}
+
+/** A reply between admission and launch: repeats of its message wait for it. */
+interface StartingReply {
+  userMessageId: string;
+  started: Promise<void>;
+}
+
+interface Launch {
+  session: SessionSummary;
+  slot: ReplySlot;
+  userMessage: Message;
+  message: Message;
+  afterSeq: number;
+  model: Promise<ResolvedModel>;
+  /** The messages before `message` (read when not given). */
+  history?: Message[];
+}
+
+export interface ReplyLifecycleOptions {
+  store: Store;
+  events: EventLog;
+  admission: ReplyAdmission;
+  approvals: Approvals;
+  providers: Pick<ProviderSettings, 'resolve'>;
+  catalog: ToolCatalog;
+  settings: RuntimeSettings;
+  logger: Logger;
+  model: ModelSettings;
+  /** Streamed text is saved at most this often. */
+  flushIntervalMs?: number;
+}
+
+const ignore = () => {};
+
+/**
+ * A reply from start to end: it writes the user and assistant messages (the only writer of a
+ * reply's message, through its ReplyWriter), runs the agent loop, gives the session its status,
+ * and ends the reply (complete, cancelled, failed, or interrupted by shutdown). After a restart it
+ * recovers the replies that were cut short.
+ */
+export class ReplyLifecycle {
+  private readonly running = new Map<string, RunningReply>();
+  private readonly starting = new Map<string, StartingReply>();
+  private readonly store: Store;
+  private readonly events: EventLog;
+  private readonly admission: ReplyAdmission;
+  private readonly approvals: Approvals;
+  private readonly options: ReplyLifecycleOptions;
+
+  constructor(options: ReplyLifecycleOptions) {
+    this.options = options;
+    this.store = options.store;
+    this.events = options.events;
+    this.admission = options.admission;
+    this.approvals = options.approvals;
+  }
+
+  get(sessionId: string): ReplyHandle | null {
+    return this.running.get(sessionId) ?? null;
+  }
+
+  /** True while a reply starts or runs, unless all it does is wait for a person (that wait survives a restart). */
+  hasWorkingReplies(): boolean {
+    if (this.starting.size > 0) return true;
+    for (const reply of this.running.values()) if (reply.waiting === 0) return true;
+    return false;
+  }
+
+  /** Sends a user message: starts its reply, or answers with the reply a repeat of it already has. */
+  async send(sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<ReplyHandle> {
+    const clientId = request.id ?? idempotencyKey ?? null;
+    const admitted = await this.admission.admit(sessionId, { clientId, queue: request.queue === true });
+    if ('repeatOf' in admitted) return this.repeated(admitted, clientId!);
+    const { session, slot } = admitted;
+    const userMessage: Message = {
+      id: randomUUID(), session_id: sessionId, role: 'user', content: request.content, parts: [{ type: 'text', text: request.content }],
+      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null,
+    };
+    let started!: () => void;
+    this.starting.set(sessionId, { userMessageId: userMessage.id, started: new Promise<void>((resolve) => (started = resolve)) });
+    try {
+      // Before anything is written: with no usable provider, the message is refused whole.
+      const model = await this.options.providers.resolve();
+      this.admission.refuseNew(sessionId);
+      await this.store.addMessage({ ...userMessage, client_id: clientId });
+      const userEvent = await this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage });
+      const message: Message = {
+        id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
+        created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
+      };
+      await this.store.addMessage({ ...message, client_id: null });
+      await this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } });
+      return this.launch({ session, slot, userMessage, message, afterSeq: userEvent.seq - 1, model: Promise.resolve(model) });
+    } catch (error) {
+      slot.release();
+      throw error;
+    } finally {
+      this.starting.delete(sessionId);
+      started();
+    }
+  }
+
+  /** Stops the running reply of a session: the provider request and tools are aborted; the partial reply is kept. */
+  cancel(sessionId: string): Message | null {
+    const reply = this.running.get(sessionId);
+    if (!reply) return null;
+    reply.controller.abort(new StopReason('cancel'));
+    return reply.message;
+  }
+
+  /** Deletes a session (`remove`) once its reply stopped and may write nothing more; no message starts meanwhile. */
+  deleteSession(sessionId: string, remove: () => Promise<void>): Promise<void> {
+    return this.admission.whileDeleting(sessionId, async () => {
+      await this.starting.get(sessionId)?.started;
+      const reply = this.running.get(sessionId);
+      if (reply) {
+        const detached = reply.writer.detach();
+        reply.controller.abort(new StopReason('deleted'));
+        await detached;
+        await reply.done;
+      }
+      await remove();
+    });
+  }
+
+  /**
+   * After a restart: replies that waited for an approval wait again (the approval is in the store);
+   * any other reply that was running is marked interrupted, never left "running".
+   */
+  async recover(): Promise<void> {
+    for (const session of await this.store.listBusySessions()) {
+      const messages = (await this.store.listMessages(session.id, {})).items;
+      const index = messages.findLastIndex((m) => m.role === 'assistant' && m.status === 'running');
+      const message = index >= 0 ? messages[index] : null;
+      const waiting = message && (await this.store.listApprovals(session.id, 'pending')).some((a) => a.message_id === message.id);
+      if (message && waiting) {
+        const userMessage = messages.slice(0, index).findLast((m) => m.role === 'user')!;
+        const model = this.options.providers.resolve();
+        // Awaited by the loop once the approval is answered; until then a failure waits there.
+        model.catch(ignore);
+        const slot = await this.admission.resume(session.id);
+        this.launch({ session, slot, userMessage, message, afterSeq: await this.events.head(session.id), model, history: messages.slice(0, index) });
+        continue;
+      }
+      for (const stale of messages.filter((m) => m.status === 'running')) {
+        const writer = this.writerOf(stale);
+        await this.store.cancelApprovals(session.id, stale.id);
+        // A tool call cut off by the crash must not show as running forever.
+        await settleUnfinishedToolCalls(writer, 'shutdown');
+        await writer.finish('interrupted', INTERRUPTED);
+      }
+      const idle = await this.store.updateSession(session.id, { status: 'idle' });
+      if (idle) await this.events.publish(session.id, { type: 'session_updated', session: idle });
+    }
+  }
+
+  /** Shutdown: replies get `graceMs` to finish; the rest are stopped and saved as interrupted. Replies waiting for a person are left waiting (they resume after the restart). */
+  async shutdown(graceMs: number): Promise<void> {
+    this.admission.close();
+    // A reply being started finishes starting (or fails) first, so that it is stopped here too.
+    await Promise.all([...this.starting.values()].map((starting) => starting.started));
+    const replies = [...this.running.values()];
+    const all = Promise.all(replies.map((r) => r.done));
+    const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([all, timer]);
+    const leftWaiting: Promise<void>[] = [];
+    for (const reply of replies) {
+      if (reply.waiting > 0) {
+        // Left waiting for a person, to resume after the restart. A sibling call that is running
+        // now is stopped with the reply: it gets its result first, or the resumed reply would
+        // run it a second time. Both are begun before the writer detaches, and so complete.
+        leftWaiting.push(settleUnfinishedToolCalls(reply.writer, 'shutdown', (part) => part.status === 'running'), reply.writer.detach());
+      }
+      reply.controller.abort(new StopReason('shutdown'));
+    }
+    await Promise.all([all, ...leftWaiting]);
+  }
+
+  private async repeated({ repeatOf, reply }: Repeated, clientId: string): Promise<ReplyHandle> {
+    const sessionId = repeatOf.session_id;
+    const starting = this.starting.get(sessionId);
+    if (starting?.userMessageId === repeatOf.id) await starting.started;
+    const running = this.running.get(sessionId);
+    if (running && running.userMessage.id === repeatOf.id) return running;
+    // Looked up again when it was still running: it has ended since.
+    const ended = reply?.status === 'running' ? await this.store.findReply(sessionId, repeatOf.id) : reply;
+    if (!ended) throw new Conflict('duplicate_message', `A message with id ${JSON.stringify(clientId)} was already sent and has no reply.`);
+    return { userMessage: repeatOf, message: ended, done: Promise.resolve(ended), afterSeq: null };
+  }
+
+  private launch(launch: Launch): RunningReply {
+    const { session, userMessage, message } = launch;
+    const reply: RunningReply = {
+      userMessage,
+      message,
+      afterSeq: launch.afterSeq,
+      controller: new AbortController(),
+      writer: this.writerOf(message),
+      slot: launch.slot,
+      status: session.status,
+      waiting: 0,
+      done: Promise.resolve(message),
+    };
+    this.running.set(session.id, reply);
+    reply.done = this.run(reply, launch);
+    return reply;
+  }
+
+  private async run(reply: RunningReply, { session, model, history }: Launch): Promise<Message> {
+    const { writer, controller } = reply;
+    const settings = this.options.settings.get();
+    try {
+      await this.setStatus(reply, 'running');
+      const job = {
+        writer,
+        session,
+        model,
+        history: history ?? (await this.store.listMessages(session.id, {})).items.filter((m) => m.id !== reply.message.id),
+        mode: session.execution_mode ?? settings.execution_mode,
+        maxTurns: settings.max_turns,
+        toolTimeoutMs: settings.tool_timeout_ms,
+        signal: controller.signal,
+        remembered: (tool: string) => this.store.permissions.get(tool),
+        askApproval: (part: ToolCallPart, reason: string, signal: AbortSignal) => this.askApproval(reply, part, reason, signal),
+      };
+      try {
+        await runAgentLoop(job, { catalog: this.options.catalog, model: this.options.model });
+        return await writer.finish('complete');
+      } catch (error) {
+        return await endWithError({ writer, signal: controller.signal, error, store: this.store, logger: this.options.logger });
+      }
+    } catch (error) {
+      // Writing the end failed (the session was deleted under it): never an unhandled rejection.
+      this.options.logger.warn({ err: error, session_id: session.id }, 'could not save the end of a reply');
+      return reply.message;
+    } finally {
+      this.running.delete(session.id);
+      if (!writer.detached) await this.setStatus(reply, 'idle').catch(ignore);
+      reply.slot.release();
+    }
+  }
+
+  /**
+   * Asks a person about a call through Approvals, and shows the session waiting meanwhile. A call
+   * answered while nobody listened (before a restart) gets its answer at once.
+   */
+  private async askApproval(reply: RunningReply, part: ToolCallPart, reason: string, signal: AbortSignal): Promise<ApprovalAnswer> {
+    const { writer } = reply;
+    const pending = await this.approvals.ask({ sessionId: writer.sessionId, messageId: writer.message.id, part, reason, signal });
+    if (pending.approval.status === 'resolved') return pending.answer;
+    if (pending.created) {
+      await writer.setToolStatus(part, 'awaiting_approval');
+      await writer.publish({ type: 'approval_request', message_id: writer.message.id, id: pending.approval.id, tool_call_id: part.id, tool: part.tool, arguments: part.arguments, reason });
+    }
+    reply.waiting++;
+    try {
+      await this.setStatus(reply, 'waiting_approval');
+      return await pending.answer;
+    } finally {
+      reply.waiting--;
+      if (this.running.get(writer.sessionId) === reply) await this.setStatus(reply, reply.waiting > 0 ? 'waiting_approval' : 'running');
+    }
+  }
+
+  /** The session's status as this reply sets it: written, then announced (only when it changes). */
+  private async setStatus(reply: RunningReply, status: SessionStatus): Promise<void> {
+    if (reply.status === status) return;
+    reply.status = status;
+    const session = await this.store.updateSession(reply.message.session_id, { status });
+    if (session) await this.events.publish(session.id, { type: 'session_updated', session });
+  }
+
+  private writerOf(message: Message): ReplyWriter {
+    return new ReplyWriter({ message, store: this.store, events: this.events, flushIntervalMs: this.options.flushIntervalMs });
+  }
+}

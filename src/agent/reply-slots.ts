@@ -1,0 +1,41 @@
+/** A session's one reply slot, held from admission to the reply's end. */
+export interface ReplySlot {
+  release(): void;
+}
+
+/**
+ * Who may run a reply in a session now: the narrow part of admission that several goosed instances
+ * on one database (issue 14) replace with a lease per session, held by one instance and renewed.
+ */
+export interface ReplySlots {
+  /** The session's slot, or null while a reply holds it. */
+  take(sessionId: string): Promise<ReplySlot | null>;
+  /** Settles once the slot may be free again (the reply holding it ended): then take() again. */
+  freed(sessionId: string): Promise<void>;
+}
+
+const free = Promise.resolve();
+
+/** The slots of one goosed process: a map in memory. */
+export class LocalReplySlots implements ReplySlots {
+  private readonly held = new Map<string, Promise<void>>();
+
+  async take(sessionId: string): Promise<ReplySlot | null> {
+    if (this.held.has(sessionId)) return null;
+    let release!: () => void;
+    this.held.set(sessionId, new Promise<void>((resolve) => (release = resolve)));
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.held.delete(sessionId);
+        release();
+      },
+    };
+  }
+
+  freed(sessionId: string): Promise<void> {
+    return this.held.get(sessionId) ?? free;
+  }
+}
