@@ -122,6 +122,15 @@ describe('goosed acp', () => {
     expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call_update', status: 'completed' }));
   });
 
+  it("ends with refusal when the provider's content filter stops the answer; the text before it is kept", async () => {
+    const { sessionId } = await newSession();
+    llm.enqueue({ text: ['I would rather', ' not'], refusal: true });
+    expect(await acp.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text: 'Something it refuses' }] })).toEqual({ stopReason: 'refusal' });
+    expect(textOf(acp.updatesOf(sessionId))).toBe('I would rather not');
+    const session = await (await api.request(`/api/sessions/${sessionId}`)).json();
+    expect(session.messages.at(-1)).toMatchObject({ status: 'error', content: 'I would rather not', error: { code: 'refused' } });
+  });
+
   it("fails the prompt request with goosed's own sentence when the reply fails", async () => {
     const { sessionId } = await newSession();
     llm.enqueue({ fault: { kind: 'status', status: 400, message: 'that model does not exist' } });
