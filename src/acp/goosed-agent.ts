@@ -7,6 +7,7 @@ import { historyUpdates } from './history-replay.js';
 import { promptText } from './prompt-content.js';
 import { PromptTurn } from './prompt-turn.js';
 import { toRequestError } from './request-errors.js';
+import { giveSessionMcpServers } from './session-mcp-servers.js';
 import { executionModeOf, modeState } from './session-modes.js';
 
 /** Page size of `session/list` (goosed's own default). */
@@ -61,7 +62,8 @@ export function createGoosedAgent({ api, logger, closed }: GoosedAgentOptions): 
       agentCapabilities: {
         loadSession: true,
         promptCapabilities: { embeddedContext: true, image: false, audio: false },
-        mcpCapabilities: { http: false, sse: false },
+        // stdio MCP servers are every agent's baseline; HTTP ones become streamable_http extensions.
+        mcpCapabilities: { http: true, sse: false },
         sessionCapabilities: { list: {} },
       },
       agentInfo: { name: 'goosed', title: 'goosed', version: VERSION },
@@ -70,6 +72,13 @@ export function createGoosedAgent({ api, logger, closed }: GoosedAgentOptions): 
     .onRequest('session/new', ({ params }) =>
       call(undefined, async () => {
         const session = await dataOf(api.POST('/api/sessions', { body: { working_directory: params.cwd } }));
+        try {
+          if (params.mcpServers.length > 0) await giveSessionMcpServers(api, session.id, params.mcpServers, session.working_directory);
+        } catch (error) {
+          // A session without the servers the editor asked for is not the one it asked for.
+          await api.DELETE('/api/sessions/{id}', { params: { path: { id: session.id } } });
+          throw error;
+        }
         open.set(session.id, { workingDirectory: session.working_directory, untitled: true, turn: null });
         return { sessionId: session.id, modes: modeState(await currentMode(session)) };
       }),
@@ -82,6 +91,7 @@ export function createGoosedAgent({ api, logger, closed }: GoosedAgentOptions): 
         if (params.cwd !== session.working_directory) {
           session = await dataOf(api.PATCH('/api/sessions/{id}', { params: { path: { id: session.id } }, body: { working_directory: params.cwd } }));
         }
+        await giveSessionMcpServers(api, session.id, params.mcpServers, session.working_directory);
         open.set(session.id, { workingDirectory: session.working_directory, untitled: false, turn: open.get(session.id)?.turn ?? null });
         for (const change of historyUpdates(messages, session.working_directory)) await update(client, session.id, change);
         return { modes: modeState(await currentMode(session)) };
