@@ -109,3 +109,39 @@ describe("a session's own extensions", () => {
     expect((await goosed.request(`/api/sessions/${session.id}/extensions`)).status).toBe(404);
   });
 });
+
+describe("a session's own extensions left unused", () => {
+  it('are stopped (the server-wide ones are not), and started again by the next reply that needs them', async () => {
+    const quick = await startTestServer({ settings: { execution_mode: 'auto' }, sessionExtensionIdleMs: 300 });
+    try {
+      await useScriptedProvider(quick, llm.url);
+      await addExtension(quick, { name: 'wide', config: stdioFixtureConfig() });
+      const session = await createSession(quick);
+      expect((await quick.request(`/api/sessions/${session.id}/extensions`, { method: 'POST', json: { name: 'mine', config: stdioFixtureConfig() } })).status).toBe(201);
+      const pids = async () => {
+        llm.enqueue({ toolCalls: [{ id: 'call_wide', name: 'wide__pid', arguments: {} }, { id: 'call_mine', name: 'mine__pid', arguments: {} }] }, { text: 'done' });
+        const { results } = await streamReply(quick, session.id, 'which processes?');
+        expect([results.get('call_wide'), results.get('call_mine')]).toEqual([expect.objectContaining({ is_error: false }), expect.objectContaining({ is_error: false })]);
+        return { wide: Number(results.get('call_wide').content), mine: Number(results.get('call_mine').content) };
+      };
+
+      const first = await pids();
+      await waitFor(() => !processIsRunning(first.mine));
+      expect(processIsRunning(first.wide)).toBe(true);
+      const mine = await (await quick.request(`/api/sessions/${session.id}/extensions`)).json();
+      expect(mine).toEqual([expect.objectContaining({ name: 'mine', state: 'stopped' })]);
+
+      const second = await pids();
+      expect(second.wide).toBe(first.wide);
+      expect(second.mine).not.toBe(first.mine);
+
+      // Started when added (it is `starting` from then on), then used by no reply: stopped all the same.
+      const unused = await createSession(quick);
+      const added = await (await quick.request(`/api/sessions/${unused.id}/extensions`, { method: 'POST', json: { name: 'idle', config: stdioFixtureConfig() } })).json();
+      expect(added.state).not.toBe('stopped');
+      await waitFor(async () => (await (await quick.request(`/api/sessions/${unused.id}/extensions`)).json())[0].state, (state) => state === 'stopped');
+    } finally {
+      await quick.close();
+    }
+  });
+});

@@ -1,28 +1,37 @@
 // The agent's ToolCatalog: the tools of the enabled extensions (server-wide, and the session's own),
-// named `<extension>__<tool>`, each extension started on first use. One that cannot start is left out of the reply, not fatal to it,
-// and is skipped for a while (doubling from 2 s to 60 s) so that a dead server does not slow every reply.
+// named `<extension>__<tool>`, each extension started on first use. One that cannot start is left
+// out of the reply, not fatal to it, and is skipped for a while (doubling from 2 s to 60 s) so that
+// a dead server does not slow every reply. A session's own stop when it leaves them unused a while.
 import type { Logger } from 'pino';
 import type { ExtensionRecord } from '../store/store.js';
 import { exposedToolName } from './exposed-tool-name.js';
 import { isInProcess, type ExtensionEntry, type ExtensionRegistry } from './extension-registry.js';
+import { IdleSessionExtensions } from './idle-session-extensions.js';
 import { errorResult, type ExposedTool, type ExtensionInstructions, type ToolCallContext, type ToolCatalog, type ToolDefinition, type ToolResult, type ToolSource } from './tool.js';
 
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 
+/** How long a session's own extensions may go unused before they are stopped (default). */
+const SESSION_EXTENSION_IDLE_MS = 10 * 60_000;
+
 export interface ExtensionCatalogOptions {
   registry: ExtensionRegistry;
   logger: Logger;
+  /** A session's own extensions unused for this long are stopped (default 10 minutes). */
+  sessionIdleMs?: number;
 }
 
 export class ExtensionCatalog implements ToolCatalog {
   readonly #registry: ExtensionRegistry;
   readonly #logger: Logger;
+  readonly #idleSessions: IdleSessionExtensions;
   #closed = false;
 
-  constructor({ registry, logger }: ExtensionCatalogOptions) {
+  constructor({ registry, logger, sessionIdleMs = SESSION_EXTENSION_IDLE_MS }: ExtensionCatalogOptions) {
     this.#registry = registry;
     this.#logger = logger;
+    this.#idleSessions = new IdleSessionExtensions({ registry, idleMs: sessionIdleMs, stop: (entries) => this.#stopAll(entries) });
   }
 
   /**
@@ -35,7 +44,8 @@ export class ExtensionCatalog implements ToolCatalog {
     if (this.#closed) return [];
     const now = Date.now();
     const ready = this.#entriesOf(sessionId).filter((entry) => entry.record.enabled && now >= entry.retryAt);
-    const lists = await Promise.all(ready.map((entry) => this.#listTools(entry)));
+    // In use while they start: a slow start must not be taken for idleness.
+    const lists = await this.#idleSessions.during(sessionId, () => Promise.all(ready.map((entry) => this.#listTools(entry))));
     const seen = new Set<string>();
     const tools: ExposedTool[] = [];
     for (const tool of lists.flat()) {
@@ -75,7 +85,9 @@ export class ExtensionCatalog implements ToolCatalog {
     entry.retryAt = 0;
     entry.failedStarts = 0;
     if (!entry.record.enabled) return;
-    const listing = this.#listTools(entry);
+    const sessionId = entry.record.session_id;
+    // A session's own, started before any reply uses it, is stopped if none does for a while.
+    const listing = sessionId === null ? this.#listTools(entry) : this.#idleSessions.during(sessionId, () => this.#listTools(entry));
     if (isInProcess(entry)) await listing;
   }
 
@@ -92,6 +104,7 @@ export class ExtensionCatalog implements ToolCatalog {
   /** Shutdown: every extension stops, with the processes it started; nothing starts afterwards. */
   async closeAll(): Promise<void> {
     this.#closed = true;
+    this.#idleSessions.close();
     const sessions = this.#registry.sessions().flatMap((sessionId) => this.#registry.all(sessionId));
     await this.#stopAll([...this.#registry.all(), ...sessions]);
   }
@@ -151,7 +164,7 @@ export class ExtensionCatalog implements ToolCatalog {
     const source = this.#registry.sourceOf(entry);
     if (!source) return errorResult(`${exposedName} is not available: ${entry.configError}`);
     try {
-      return await source.callTool(tool, args, context);
+      return await (sessionId === null ? source.callTool(tool, args, context) : this.#idleSessions.during(sessionId, () => source.callTool(tool, args, context)));
     } catch (error) {
       // Sources promise not to throw; if one does, the model still gets a result and the server goes on.
       this.#logger.error({ extension: entry.record.name, tool, err: error }, 'tool call threw');

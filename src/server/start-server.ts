@@ -81,6 +81,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     replayBytes: options.replayBytes,
     followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
+    sessionExtensionIdleMs: options.sessionExtensionIdleMs,
   });
   await context.replies.recover();
   const app = createApp(context);
