@@ -39,16 +39,8 @@ program
 async function serve(flags: CommandLineFlags): Promise<void> {
   const options = resolveOptions(flags);
   const server = await startServer(options);
-  // One write, so that whoever reads the first line also has the key lines.
-  let banner = `goosed listening on ${server.url}\n`;
-  if (server.keyWasGenerated) {
-    banner +=
-      `goosed is reachable from other machines, so it requires a key, generated for this run:\n` +
-      `  ${server.secretKey}\n` +
-      `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`;
-  }
-  process.stdout.write(banner);
-  announceServerStarted();
+  // Before the URL is printed: whoever reads it may signal at once, and a signal that comes before
+  // its handler ends the process without shutting down.
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) return;
@@ -65,6 +57,16 @@ async function serve(flags: CommandLineFlags): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   void server.idle.then(() => stop('idle'));
+  // One write, so that whoever reads the first line also has the key lines.
+  let banner = `goosed listening on ${server.url}\n`;
+  if (server.keyWasGenerated) {
+    banner +=
+      `goosed is reachable from other machines, so it requires a key, generated for this run:\n` +
+      `  ${server.secretKey}\n` +
+      `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`;
+  }
+  process.stdout.write(banner);
+  announceServerStarted();
 }
 
 program.parseAsync().catch((error: unknown) => {
