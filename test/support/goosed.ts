@@ -38,6 +38,7 @@ export interface TestServerOptions {
   /** How long close() lets running replies finish (goosed's default: 3 s). */
   shutdownGraceMs?: number;
   sessionExtensionIdleMs?: ServerOptions['sessionExtensionIdleMs'];
+  idleExitMs?: ServerOptions['idleExitMs'];
   wrapStore?: ServerSeams['wrapStore'];
 }
 
@@ -63,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     websocket: options.websocket,
     shutdownGraceMs: options.shutdownGraceMs,
     sessionExtensionIdleMs: options.sessionExtensionIdleMs,
+    idleExitMs: options.idleExitMs,
   }, { wrapStore: options.wrapStore });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {
