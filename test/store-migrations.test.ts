@@ -92,6 +92,10 @@ function versionOneDataDir(): { dataDir: string; file: string } {
     insert(alpha[index], index + 1);
     if (beta[index]) insert(beta[index], index + 1);
   }
+  // Extensions were all server-wide then (migration 5 keeps them so).
+  db.prepare('INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    'ext-1', 'developer', 'builtin', '{"allow_shell":true}', 1, CREATED,
+  );
   // A message whose session was deleted with foreign keys off (the sqlite3 shell's default).
   db.pragma('foreign_keys = OFF');
   insert(message('gone', 1, { role: 'user', content: 'orphan' }), 1);
@@ -137,6 +141,9 @@ describe('a database made by an older goosed (schema version 1)', () => {
       ]);
 
       expect((await goosed.request('/api/sessions/beta', { method: 'DELETE' })).status).toBe(204);
+      expect(await (await goosed.request('/api/extensions')).json()).toEqual([
+        expect.objectContaining({ id: 'ext-1', name: 'developer', config: { allow_shell: true }, enabled: true, session_id: null }),
+      ]);
     } finally {
       await goosed.close();
     }

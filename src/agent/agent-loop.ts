@@ -46,7 +46,7 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
   let turns = countModelCalls(message);
   // Read once per reply: the tools offered, and the instructions of the running extensions.
   let offered: { tools: ExposedTool[]; instructions: ExtensionInstructions[] } | null = null;
-  const offer = async () => (offered ??= job.mode === 'chat' ? { tools: [], instructions: [] } : await fromCatalog(services.catalog));
+  const offer = async () => (offered ??= job.mode === 'chat' ? { tools: [], instructions: [] } : await fromCatalog(services.catalog, job.session.id));
 
   for (;;) {
     const unfinished = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call' && part.result === null);
@@ -102,9 +102,9 @@ async function modelCall(job: ReplyJob, services: LoopServices, system: string, 
   }
 }
 
-async function fromCatalog(catalog: ToolCatalog): Promise<{ tools: ExposedTool[]; instructions: ExtensionInstructions[] }> {
-  const tools = await catalog.tools();
-  return { tools, instructions: catalog.instructions() };
+async function fromCatalog(catalog: ToolCatalog, sessionId: string): Promise<{ tools: ExposedTool[]; instructions: ExtensionInstructions[] }> {
+  const tools = await catalog.tools(sessionId);
+  return { tools, instructions: catalog.instructions(sessionId) };
 }
 
 /** Model calls so far: one per group of tool calls, plus one if text follows the last group. */

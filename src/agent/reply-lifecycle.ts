@@ -107,6 +107,13 @@ export class ReplyLifecycle {
     return this.running.get(sessionId) ?? null;
   }
 
+  /** True while a reply starts or runs, unless all it does is wait for a person (that wait survives a restart). */
+  hasWorkingReplies(): boolean {
+    if (this.starting.size > 0) return true;
+    for (const reply of this.running.values()) if (reply.waiting === 0) return true;
+    return false;
+  }
+
   /** Sends a user message: starts its reply, or answers with the reply a repeat of it already has. */
   async send(sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<ReplyHandle> {
     const clientId = request.id ?? idempotencyKey ?? null;
@@ -166,8 +173,8 @@ export class ReplyLifecycle {
     const history = (await this.store.listMessages(session.id, {})).items;
     const context = await this.options.context.forReply({ session, history, publish: (payload) => this.events.publish(session.id, payload), signal });
     const mode = session.execution_mode ?? this.options.settings.get().execution_mode;
-    const tools = mode === 'chat' ? [] : await this.options.catalog.tools();
-    const system = buildSystemPrompt(session, tools, mode === 'chat' ? [] : this.options.catalog.instructions());
+    const tools = mode === 'chat' ? [] : await this.options.catalog.tools(session.id);
+    const system = buildSystemPrompt(session, tools, mode === 'chat' ? [] : this.options.catalog.instructions(session.id));
     const summary = await context.compactNow({ resolved, system, tools: tools.map(toFunctionTool) });
     const usage = context.usage() ?? session.context;
     const updated = await this.store.updateSession(session.id, { context: usage });

@@ -15,6 +15,8 @@ export const ConfigFile = z
     log_level: LogLevel,
     data_dir: z.string().min(1),
     secret_key: z.string().min(16),
+    /** Seconds without work after which the server stops by itself; 0 never (see resolve-options.ts). */
+    idle_exit: z.number().int().min(0),
     ...Settings.shape,
   })
   .partial()

@@ -10,10 +10,16 @@ export interface CommandLineFlags {
   dataDir?: string;
   config?: string;
   secretKey?: string;
+  idleExit?: string;
+}
+
+export interface OptionDefaults {
+  /** A server people start runs until stopped (0); one that `goosed acp` starts for editors does not. */
+  idleExitSeconds: number;
 }
 
 /** Flags win over the environment, the environment over the config file, that over defaults. */
-export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv = process.env, defaults: OptionDefaults = { idleExitSeconds: 0 }): ServerOptions {
   const configFile = flags.config ?? env.GOOSED_CONFIG ?? defaultConfigFile(env);
   const file = readConfigFile(configFile);
   const pick = (flag: string | undefined, envName: string) => flag ?? (env[envName] || undefined);
@@ -28,6 +34,9 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
   const secretKey = pick(flags.secretKey, 'GOOSED_SECRET_KEY') ?? file.secret_key ?? null;
   if (secretKey !== null && secretKey.length < 16) throw new ConfigError('the secret key must be at least 16 characters long');
 
+  const idleExitText = pick(flags.idleExit, 'GOOSED_IDLE_EXIT');
+  const idleExitSeconds = idleExitText === undefined ? (file.idle_exit ?? defaults.idleExitSeconds) : parseSeconds(idleExitText, 'idle exit');
+
   const settings: Partial<Settings> = {};
   for (const key of Object.keys(Settings.shape) as (keyof Settings)[]) {
     if (file[key] !== undefined) (settings as Record<string, unknown>)[key] = file[key];
@@ -39,6 +48,7 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
     dataDir: pick(flags.dataDir, 'GOOSED_DATA_DIR') ?? file.data_dir ?? defaultDataDir(env),
     configFile,
     secretKey,
+    idleExitMs: idleExitSeconds > 0 ? idleExitSeconds * 1000 : null,
     settings,
   };
 }
@@ -47,4 +57,9 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new ConfigError(`invalid port ${JSON.stringify(text)}: use a number from 0 to 65535 (0 picks a free port)`);
   return port;
+}
+
+function parseSeconds(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) throw new ConfigError(`invalid ${what} ${JSON.stringify(text)}: use a whole number of seconds (0: never)`);
+  return Number(text);
 }

@@ -23,6 +23,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { approvalRoutes } from './routes/approval-routes.js';
 import { permissionRoutes } from './routes/permission-routes.js';
 import { extensionRoutes } from './routes/extension-routes.js';
+import { sessionExtensionRoutes } from './routes/session-extension-routes.js';
 import { isSessionStreamPath, streamRoutes } from './routes/stream-routes.js';
 import { isWebPagePath, webRoutes } from './routes/web-routes.js';
 
@@ -59,6 +60,7 @@ export function createApp(context: AppContext): App {
   permissionRoutes(app, context);
   providerRoutes(app, context);
   extensionRoutes(app, context);
+  sessionExtensionRoutes(app, context);
   configRoutes(app, context);
   openApiRoutes(app, context.version);
   webRoutes(app);

@@ -35,6 +35,7 @@ export interface ContextParts {
   replayCapacity?: number;
   replayBytes?: number;
   followerQueueBytes?: number;
+  sessionExtensionIdleMs?: number;
 }
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
@@ -48,7 +49,7 @@ export function buildContext(parts: ContextParts): AppContext {
     // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
     environment: (explicit) => childEnvironment(settings.get().env_passthrough, explicit),
   });
-  const catalog = new ExtensionCatalog({ registry, logger });
+  const catalog = new ExtensionCatalog({ registry, logger, sessionIdleMs: parts.sessionExtensionIdleMs });
   const approvals = new Approvals({ store, events });
   const model = { ...defaultModelSettings, ...parts.model };
   const context = new ContextManager({ store, windows: new ModelWindows(store), settings, model });

@@ -91,6 +91,8 @@ export interface ExtensionRecord {
   config: Record<string, unknown>;
   enabled: boolean;
   created_at: string;
+  /** The session whose own extension this is (offered in its replies only, deleted with it); null: server-wide. */
+  session_id: string | null;
 }
 
 /**
@@ -108,7 +110,7 @@ export interface Store {
   listSessions(options: SessionListOptions): Promise<SessionPage>;
   /** Changing anything but `status` and `context` also touches `updated_at`. Null when there is no such session. */
   updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null>;
-  /** With its messages, summaries, events and approvals; false when there was no such session. */
+  /** With its messages, summaries, events, approvals and extensions; false when there was no such session. */
   deleteSession(id: string): Promise<boolean>;
   /** Saved sessions whose status is not idle: after a restart these replies were cut short. */
   listBusySessions(): Promise<SessionSummary[]>;
@@ -154,10 +156,11 @@ export interface Store {
     delete(name: string): Promise<boolean>;
   };
   readonly extensions: {
-    /** Oldest first. */
-    list(): Promise<ExtensionRecord[]>;
-    /** By id, or by name (names are unique too). */
+    /** Oldest first: the server-wide ones, or with `sessionId` that session's own. */
+    list(sessionId?: string): Promise<ExtensionRecord[]>;
+    /** By id (of either kind), or by name among the server-wide ones. */
     get(idOrName: string): Promise<ExtensionRecord | null>;
+    /** Rejects a name already used in the same scope (server-wide, or that session), and a session that does not exist. */
     insert(record: ExtensionRecord): Promise<void>;
     /** Its config and enabled flag. */
     update(record: ExtensionRecord): Promise<void>;

@@ -37,6 +37,8 @@ export interface TestServerOptions {
   followerQueueBytes?: number;
   /** How long close() lets running replies finish (goosed's default: 3 s). */
   shutdownGraceMs?: number;
+  sessionExtensionIdleMs?: ServerOptions['sessionExtensionIdleMs'];
+  idleExitMs?: ServerOptions['idleExitMs'];
   wrapStore?: ServerSeams['wrapStore'];
 }
 
@@ -61,6 +63,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
     websocket: options.websocket,
     shutdownGraceMs: options.shutdownGraceMs,
+    sessionExtensionIdleMs: options.sessionExtensionIdleMs,
+    idleExitMs: options.idleExitMs,
   }, { wrapStore: options.wrapStore });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {

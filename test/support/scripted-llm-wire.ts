@@ -23,6 +23,8 @@ export interface PreparedAnswer {
   usage: { input: number; output: number };
   /** OpenAI only sends the usage chunk when the request asked for it. */
   includeUsage: boolean;
+  /** Ends with the format's content-filter finish reason instead of its usual one. */
+  refusal: boolean;
   /**
    * Incremented by the frame generators just before they yield a piece of content (text or tool
    * arguments), so faults can fire "after N chunks" regardless of each format's envelope frames.
@@ -43,6 +45,9 @@ export interface WireFormat {
 const json = JSON.stringify;
 const fullText = (answer: PreparedAnswer) => answer.pieces.join('');
 const hasTools = (answer: PreparedAnswer) => answer.toolCalls.length > 0;
+const openAiFinish = (answer: PreparedAnswer) => (answer.refusal ? 'content_filter' : hasTools(answer) ? 'tool_calls' : 'stop');
+const anthropicStop = (answer: PreparedAnswer) => (answer.refusal ? 'refusal' : hasTools(answer) ? 'tool_use' : 'end_turn');
+const googleFinish = (answer: PreparedAnswer) => (answer.refusal ? 'SAFETY' : 'STOP');
 
 const openai: WireFormat = {
   streamContentType: 'text/event-stream; charset=utf-8',
@@ -62,7 +67,7 @@ const openai: WireFormat = {
       answer.progress.contentFrames++;
       yield `${head}{"index":0,"delta":{"tool_calls":[{"index":${index},"function":{"arguments":${json(call.argumentPieces[1])}}}]},"finish_reason":null}]}\n\n`;
     }
-    yield `${head}{"index":0,"delta":{},"finish_reason":"${hasTools(answer) ? 'tool_calls' : 'stop'}"}]}\n\n`;
+    yield `${head}{"index":0,"delta":{},"finish_reason":"${openAiFinish(answer)}"}]}\n\n`;
     // Like the real API, usage travels in its own last chunk with no choices.
     if (answer.includeUsage) yield `${head}],"usage":${json(openAiUsage(answer))}}\n\n`;
     yield 'data: [DONE]\n\n';
@@ -72,7 +77,7 @@ const openai: WireFormat = {
     const message = { role: 'assistant', content: answer.pieces.length ? fullText(answer) : null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
     return {
       id: 'chatcmpl-scripted', object: 'chat.completion', created: answer.created, model: answer.model,
-      choices: [{ index: 0, message, finish_reason: hasTools(answer) ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, finish_reason: openAiFinish(answer) }],
       usage: openAiUsage(answer),
     };
   },
@@ -120,7 +125,7 @@ const anthropic: WireFormat = {
       yield anthropicEvent('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
       index++;
     }
-    const delta = { stop_reason: hasTools(answer) ? 'tool_use' : 'end_turn', stop_sequence: null };
+    const delta = { stop_reason: anthropicStop(answer), stop_sequence: null };
     yield anthropicEvent('message_delta', json({ type: 'message_delta', delta, usage: { output_tokens: answer.usage.output } }));
     yield anthropicEvent('message_stop', '{"type":"message_stop"}');
   },
@@ -129,7 +134,7 @@ const anthropic: WireFormat = {
     for (const call of answer.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.arguments });
     return {
       id: 'msg_scripted', type: 'message', role: 'assistant', model: answer.model, content,
-      stop_reason: hasTools(answer) ? 'tool_use' : 'end_turn', stop_sequence: null,
+      stop_reason: anthropicStop(answer), stop_sequence: null,
       usage: { input_tokens: answer.usage.input, output_tokens: answer.usage.output },
     };
   },
@@ -200,13 +205,13 @@ const google: WireFormat = {
       answer.progress.contentFrames++;
       yield `${head}${json({ functionCall: googleFunctionCall(call) })}${tail}`;
     }
-    yield `data: {"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":${json(googleUsage(answer))},"modelVersion":${json(answer.model)},"responseId":"scripted"}\r\n\r\n`;
+    yield `data: {"candidates":[{"finishReason":"${googleFinish(answer)}","index":0}],"usageMetadata":${json(googleUsage(answer))},"modelVersion":${json(answer.model)},"responseId":"scripted"}\r\n\r\n`;
   },
   completeBody(answer) {
     const parts: unknown[] = answer.pieces.length ? [{ text: fullText(answer) }] : [];
     for (const call of answer.toolCalls) parts.push({ functionCall: googleFunctionCall(call) });
     return {
-      candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+      candidates: [{ content: { role: 'model', parts }, finishReason: googleFinish(answer), index: 0 }],
       usageMetadata: googleUsage(answer), modelVersion: answer.model, responseId: 'scripted',
     };
   },

@@ -25,6 +25,8 @@ export interface ScriptedTurn {
   /** Pause between frames; 0 writes as fast as the client reads. */
   chunkDelayMs?: number;
   fault?: ScriptedFault;
+  /** Ends the answer as the provider's content filter does (OpenAI `content_filter`, Anthropic `refusal`, Gemini `SAFETY`; Ollama has none). */
+  refusal?: boolean;
   /** When set, the turn is only used for a request it accepts; others pass it by in the queue. */
   match?: (request: RecordedRequest) => boolean;
 }
@@ -255,6 +257,7 @@ function prepareAnswer(turn: ScriptedTurn, request: RecordedRequest, requestByte
     toolCalls,
     usage: turn.usage ?? { input: requestTokens(requestBytes), output: pieces.length + toolCalls.length },
     includeUsage: request.body?.stream_options?.include_usage === true,
+    refusal: turn.refusal === true,
     progress: { contentFrames: 0 },
   };
 }

@@ -429,8 +429,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
       });
 
       it('keeps extensions, found by id or name, oldest first', async () => {
-        const first: ExtensionRecord = { id: 'e1', name: 'developer', type: 'builtin', config: { allow_shell: true }, enabled: true, created_at: tick() };
-        const second: ExtensionRecord = { id: 'e2', name: 'files', type: 'stdio', config: { command: 'npx', args: ['-y', 'x'], env: { K: 'v' } }, enabled: false, created_at: tick() };
+        const first: ExtensionRecord = { id: 'e1', name: 'developer', type: 'builtin', config: { allow_shell: true }, enabled: true, created_at: tick(), session_id: null };
+        const second: ExtensionRecord = { id: 'e2', name: 'files', type: 'stdio', config: { command: 'npx', args: ['-y', 'x'], env: { K: 'v' } }, enabled: false, created_at: tick(), session_id: null };
         await store.extensions.insert(second);
         await store.extensions.insert(first);
         expect(await store.extensions.list()).toEqual([first, second]);
@@ -444,6 +444,42 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect(await store.extensions.delete('e2')).toBe(true);
         expect(await store.extensions.delete('e2')).toBe(false);
         expect(await store.extensions.list()).toEqual([first]);
+      });
+
+      it("keeps a session's own extensions apart: listed by session, names unique within a scope, deleted with the session", async () => {
+        await store.createSession(newSession('s1'));
+        // A session kept only in memory (auto_save off) has its own extensions too.
+        await store.createSession(newSession('s2'), { persist: false });
+        const serverWide: ExtensionRecord = { id: 'w1', name: 'files', type: 'stdio', config: { command: 'npx' }, enabled: true, created_at: tick(), session_id: null };
+        const inS1: ExtensionRecord = { id: 'x1', name: 'files', type: 'stdio', config: { command: 'node', args: ['a.js'] }, enabled: true, created_at: tick(), session_id: 's1' };
+        const laterInS1: ExtensionRecord = { id: 'x2', name: 'docs', type: 'streamable_http', config: { url: 'http://127.0.0.1:9/mcp' }, enabled: true, created_at: tick(), session_id: 's1' };
+        const inS2: ExtensionRecord = { ...inS1, id: 'x3', created_at: tick(), session_id: 's2' };
+        for (const record of [serverWide, laterInS1, inS1, inS2]) await store.extensions.insert(record);
+        expect(await store.extensions.list()).toEqual([serverWide]);
+        expect(await store.extensions.list('s1')).toEqual([inS1, laterInS1]);
+        expect(await store.extensions.list('s2')).toEqual([inS2]);
+        expect(await store.extensions.list('no-such-session')).toEqual([]);
+        // By id whatever its scope; by name only server-wide.
+        expect(await store.extensions.get('x2')).toEqual(laterInS1);
+        expect(await store.extensions.get('x3')).toEqual(inS2);
+        expect(await store.extensions.get('files')).toEqual(serverWide);
+        expect(await store.extensions.get('docs')).toBeNull();
+        await expect(store.extensions.insert({ ...laterInS1, id: 'x4' })).rejects.toThrow();
+        await expect(store.extensions.insert({ ...inS1, id: 'x5', session_id: 'no-such-session' })).rejects.toThrow();
+        const disabled = { ...inS2, enabled: false };
+        await store.extensions.update(disabled);
+        expect(await store.extensions.list('s2')).toEqual([disabled]);
+
+        expect(await store.deleteSession('s1')).toBe(true);
+        expect(await store.extensions.list('s1')).toEqual([]);
+        expect(await store.extensions.get('x1')).toBeNull();
+        expect(await store.extensions.delete('x3')).toBe(true);
+        expect(await store.extensions.list('s2')).toEqual([]);
+        expect(await store.extensions.list()).toEqual([serverWide]);
+        // Another session may use the name again.
+        await store.createSession(newSession('s3'));
+        await store.extensions.insert({ ...inS1, id: 'x6', session_id: 's3' });
+        expect((await store.extensions.list('s3')).map((record) => record.id)).toEqual(['x6']);
       });
 
       it('remembers one permission per tool', async () => {

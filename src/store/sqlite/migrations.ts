@@ -145,6 +145,27 @@ export const migrations: readonly string[] = [
   ALTER TABLE messages ADD COLUMN provider TEXT;
   ALTER TABLE messages ADD COLUMN model TEXT;
   `,
+  // 5: extensions of one session (an editor's MCP servers, given with `goosed acp`'s session/new),
+  // deleted with it. A name is unique within its scope now, not in the whole table, which SQLite can
+  // only change by rebuilding the table: new table, copy, drop, rename.
+  `
+  CREATE TABLE extensions_v5 (
+    id TEXT PRIMARY KEY,
+    session_id TEXT REFERENCES sessions (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    config TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO extensions_v5 (id, session_id, name, type, config, enabled, created_at)
+    SELECT id, NULL, name, type, config, enabled, created_at FROM extensions;
+  DROP TABLE extensions;
+  ALTER TABLE extensions_v5 RENAME TO extensions;
+  CREATE UNIQUE INDEX extensions_by_name ON extensions (name) WHERE session_id IS NULL;
+  -- A session's own, in the order listed, and the cascade when a session is deleted.
+  CREATE UNIQUE INDEX extensions_of_session ON extensions (session_id, name) WHERE session_id IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
