@@ -5,6 +5,7 @@ export interface BenchSizes {
   apiRead: { sessions: number; connections: number; durationSeconds: number; warmupSeconds: number; rounds: number };
   streamRelay: { tokens: number; warmupRuns: number; runs: number; firstTokenSamples: number };
   concurrentReplies: { sessions: number; tokens: number; tokenIntervalMs: number };
+  replyBurst: { replies: number; spreadMs: number; tokens: number; tokenIntervalMs: number };
   idleSubscribers: { sse: number; websocket: number; clientsPerSession: number };
   history: { sessions: number; messagesPerSession: number; bigSessionMessages: number; listSamples: number; bigSamples: number };
   startup: { runs: number; bigDatabaseMiB: number };
@@ -15,6 +16,7 @@ export const FULL: BenchSizes = {
   apiRead: { sessions: 20, connections: 64, durationSeconds: 4, warmupSeconds: 1, rounds: 5 },
   streamRelay: { tokens: 5000, warmupRuns: 3, runs: 5, firstTokenSamples: 40 },
   concurrentReplies: { sessions: 500, tokens: 200, tokenIntervalMs: 20 },
+  replyBurst: { replies: 200, spreadMs: 1000, tokens: 200, tokenIntervalMs: 20 },
   idleSubscribers: { sse: 5000, websocket: 1000, clientsPerSession: 10 },
   history: { sessions: 2000, messagesPerSession: 100, bigSessionMessages: 10_000, listSamples: 200, bigSamples: 20 },
   startup: { runs: 7, bigDatabaseMiB: 100 },
@@ -25,6 +27,7 @@ export const QUICK: BenchSizes = {
   apiRead: { sessions: 20, connections: 64, durationSeconds: 1, warmupSeconds: 1, rounds: 3 },
   streamRelay: { tokens: 5000, warmupRuns: 2, runs: 2, firstTokenSamples: 15 },
   concurrentReplies: { sessions: 100, tokens: 100, tokenIntervalMs: 20 },
+  replyBurst: { replies: 50, spreadMs: 1000, tokens: 100, tokenIntervalMs: 20 },
   idleSubscribers: { sse: 1000, websocket: 200, clientsPerSession: 10 },
   history: { sessions: 200, messagesPerSession: 100, bigSessionMessages: 10_000, listSamples: 60, bigSamples: 6 },
   startup: { runs: 3, bigDatabaseMiB: 100 },

@@ -12,6 +12,7 @@ import type { Scenario } from './scenario.js';
 import { apiRead } from './scenarios/api-read.js';
 import { streamRelay } from './scenarios/stream-relay.js';
 import { concurrentReplies } from './scenarios/concurrent-replies.js';
+import { replyBurst } from './scenarios/reply-burst.js';
 import { idleSubscribers } from './scenarios/idle-subscribers.js';
 import { history } from './scenarios/history.js';
 import { startup } from './scenarios/startup.js';
@@ -20,7 +21,7 @@ import { startLlmProcess } from './support/llm-process.js';
 import { killLiveChildren } from './support/processes.js';
 import { describeMachine, machineLine, markdownTable, row, textRows, writeReport, type ResultRow } from './support/report.js';
 
-const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, idleSubscribers, history, startup, promptAssembly];
+const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, replyBurst, idleSubscribers, history, startup, promptAssembly];
 
 const { values } = parseArgs({
   options: {

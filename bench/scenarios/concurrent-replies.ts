@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
 import { configureScriptedProvider, createSessions } from '../support/goosed-api.js';
-import { settledRssKiB, startGoosed } from '../support/processes.js';
-import { traceDirectReply, traceGoosedReply, type ReplyTrace } from '../support/reply-client.js';
+import { cpuMsOf, settledRssKiB, startGoosed } from '../support/processes.js';
+import { traceAdapterReply, traceDirectReply, traceGoosedReply, type ReplyTrace } from '../support/reply-client.js';
 import { row } from '../support/report.js';
 import { keepAliveAgent } from '../support/sse-request.js';
 import { percentile } from '../support/stats.js';
@@ -31,15 +31,25 @@ export const concurrentReplies: Scenario = {
       const timeoutMs = tokens * tokenIntervalMs * 10 + 30_000;
       const run = async (label: string, one: (delays: number[]) => Promise<ReplyTrace>) => {
         const delays: number[] = [];
+        // CPU of each process in the run, to tell goosed's cost from the harness's (the client
+        // here, the scripted provider): µs per token received.
+        const cpuBefore = { goosed: goosed.cpuMs(), llm: cpuMsOf(llm.pid), client: process.cpuUsage() };
         const started = performance.now();
         const traces = await Promise.all(Array.from({ length: count }, () => one(delays)));
         const seconds = (performance.now() - started) / 1000;
+        const client = process.cpuUsage(cpuBefore.client);
+        const perToken = (ms: number) => (ms * 1000) / Math.max(1, delays.length);
+        const cpuUsPerToken = {
+          goosed: perToken(goosed.cpuMs() - cpuBefore.goosed),
+          llm: perToken(cpuMsOf(llm.pid) - cpuBefore.llm),
+          client: perToken((client.user + client.system) / 1000),
+        };
         const completed = traces.filter((trace) => trace.status === 200 && trace.completed && trace.tokens === tokens).length;
         log(`${label}: ${completed}/${count} complete in ${seconds.toFixed(1)} s`);
         // The stamps time a token from when the provider wrote it; a reply that starts late (its
         // provider request queued in goosed) shows here instead.
         const firstTokens = traces.map((trace) => trace.firstTokenAt - trace.sentAt);
-        return { delays, completed, seconds, firstTokens, statuses: [...new Set(traces.map((trace) => trace.status))] };
+        return { delays, completed, seconds, firstTokens, cpuUsPerToken, statuses: [...new Set(traces.map((trace) => trace.status))] };
       };
       const stampDelay = (delays: number[]) => (text: string, receivedAt: number) => {
         delays.push(receivedAt - Number.parseFloat(text));
@@ -48,6 +58,18 @@ export const concurrentReplies: Scenario = {
       const direct = await run('direct', (delays) => traceDirectReply(llm.url, { agent, timeoutMs, onToken: stampDelay(delays) }));
       const relayed = await run('via goosed', (delays) => traceGoosedReply(goosed.url, sessions.pop()!, { agent, timeoutMs, onToken: stampDelay(delays) }));
       const peakRss = goosed.peakRssKiB();
+      // The floor for a server that streams through the AI SDK: the adapter's own doStream reading
+      // the same paced streams in this process (a fifth as many at once, so that this process is
+      // not saturated and reads each token in its own packet, as goosed does).
+      const adapterStreams = Math.max(1, Math.round(count / 5));
+      log(`adapter alone: ${adapterStreams} of the same streams through the AI SDK adapter's doStream, in process`);
+      // Warm: the adapter's modules are loaded and compiled on its first use.
+      await traceAdapterReply(llm.url);
+      const adapterBefore = process.cpuUsage();
+      const adapterTraces = await Promise.all(Array.from({ length: adapterStreams }, () => traceAdapterReply(llm.url)));
+      const adapterCpu = process.cpuUsage(adapterBefore);
+      const adapterTokens = adapterTraces.reduce((sum, trace) => sum + trace.tokens, 0);
+      const adapterUsPerToken = (adapterCpu.user + adapterCpu.system) / Math.max(1, adapterTokens);
 
       const scenario = 'concurrent-replies';
       const label = "provider's own pacing";
@@ -66,11 +88,20 @@ export const concurrentReplies: Scenario = {
           row({ scenario, metric: 'time to first token p99 (request → client)', unit: 'ms', goosed: percentile(relayed.firstTokens, 99), baseline: percentile(direct.firstTokens, 99), baselineLabel: 'read directly' }),
           row({ scenario, metric: `all ${count} replies done (provider pace: ${((tokens * tokenIntervalMs) / 1000).toFixed(1)} s)`, unit: 's', goosed: relayed.seconds, baseline: direct.seconds, baselineLabel: 'read directly' }),
           row({
+            scenario, metric: 'server CPU per relayed token (whole run ÷ tokens, starts included)', unit: 'µs',
+            goosed: relayed.cpuUsPerToken.goosed, baseline: adapterUsPerToken, baselineLabel: "AI SDK adapter's doStream alone, same paced streams",
+          }),
+          row({
+            scenario, metric: 'bench client CPU per token (the harness)', unit: 'µs',
+            goosed: relayed.cpuUsPerToken.client, baseline: direct.cpuUsPerToken.client, baselineLabel: 'same client reading the provider directly',
+          }),
+          row({
             scenario, metric: 'peak RSS', unit: 'MB', goosed: (peakRss * 1024) / MB, baseline: (idleRss * 1024) / MB, baselineLabel: 'goosed idle before',
             target: '< 600 MB', pass: (peakRss * 1024) / MB < 600,
           }),
         ],
         details: {
+          cpu_us_per_token: { direct: direct.cpuUsPerToken, goosed: relayed.cpuUsPerToken, adapter_alone: adapterUsPerToken, adapter_streams: adapterStreams },
           direct: { completed: direct.completed, seconds: direct.seconds, statuses: direct.statuses, tokens_seen: direct.delays.length, first_token_p50_ms: percentile(direct.firstTokens, 50) },
           goosed: { completed: relayed.completed, seconds: relayed.seconds, statuses: relayed.statuses, tokens_seen: relayed.delays.length, first_token_p50_ms: percentile(relayed.firstTokens, 50) },
           delay_percentiles_ms: Object.fromEntries(

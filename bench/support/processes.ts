@@ -91,7 +91,7 @@ export function spawnServer(args: string[], options: SpawnOptions): Promise<Chil
         announcedAt,
         rssKiB: () => procStatusKiB(pid, 'VmRSS'),
         peakRssKiB: () => procStatusKiB(pid, 'VmHWM'),
-        cpuMs: () => procCpuMs(pid),
+        cpuMs: () => cpuMsOf(pid),
         stderr: () => errors,
         stop: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;
@@ -136,7 +136,8 @@ function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux this runs on
 
-function procCpuMs(pid: number): number {
+/** CPU time a process has used so far, user + system, in ms (Linux /proc; 10 ms resolution). */
+export function cpuMsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at the last ')'.
