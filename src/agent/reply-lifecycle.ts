@@ -21,6 +21,7 @@ import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
 import type { ContextManager } from './context/context-manager.js';
+import { PartialSaves } from './partial-saves.js';
 
 export interface ReplyHandle {
   userMessage: Message;
@@ -94,9 +95,11 @@ export class ReplyLifecycle {
   private readonly admission: ReplyAdmission;
   private readonly approvals: Approvals;
   private readonly options: ReplyLifecycleOptions;
+  private readonly partialSaves: PartialSaves;
 
   constructor(options: ReplyLifecycleOptions) {
     this.options = options;
+    this.partialSaves = new PartialSaves(options.flushIntervalMs ?? 100);
     this.store = options.store;
     this.events = options.events;
     this.admission = options.admission;
@@ -130,16 +133,26 @@ export class ReplyLifecycle {
       // Before anything is written: with no usable provider, the message is refused whole.
       const model = await this.options.providers.resolve(session);
       this.admission.refuseNew(sessionId);
-      await this.store.addMessage({ ...userMessage, client_id: clientId });
-      const userEvent = await this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage });
       const message: Message = {
         id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
         created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
         provider: model.provider, model: model.modelId,
       };
-      await this.store.addMessage({ ...message, client_id: null });
-      await this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } });
-      return this.launch({ session, slot, userMessage, message, afterSeq: userEvent.seq - 1, model: Promise.resolve(model) });
+      // The start's writes, then its events, each made together (the store and the event log
+      // commit what is made together at once): both messages and the running status are stored
+      // before any of the three events goes out, and the events go out in one run.
+      const [, , running] = await Promise.all([
+        this.store.addMessage({ ...userMessage, client_id: clientId }),
+        this.store.addMessage({ ...message, client_id: null }),
+        this.store.updateSession(sessionId, { status: 'running' }),
+      ]);
+      const started = running ?? { ...session, status: 'running' as const };
+      const [userEvent] = await Promise.all([
+        this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage }),
+        this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } }),
+        running ? this.events.publish(sessionId, { type: 'session_updated', session: running }) : null,
+      ]);
+      return this.launch({ session: started, slot, userMessage, message, afterSeq: userEvent.seq - 1, model: Promise.resolve(model) });
     } catch (error) {
       slot.release();
       throw error;
@@ -373,6 +386,6 @@ export class ReplyLifecycle {
   }
 
   private writerOf(message: Message): ReplyWriter {
-    return new ReplyWriter({ message, store: this.store, events: this.events, flushIntervalMs: this.options.flushIntervalMs });
+    return new ReplyWriter({ message, store: this.store, events: this.events, partialSaves: this.partialSaves });
   }
 }

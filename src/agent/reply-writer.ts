@@ -6,6 +6,7 @@ import type { EventLog } from '../events/event-log.js';
 import { replyEnd } from '../events/reply-end.js';
 import type { Store } from '../store/store.js';
 import type { StepToolCall } from './model-step.js';
+import { PartialSaves, type PartialSave } from './partial-saves.js';
 
 export interface ReplyWriterOptions {
   /** The assistant message, already stored; the writer changes it in place. */
@@ -14,6 +15,8 @@ export interface ReplyWriterOptions {
   events: EventLog;
   /** Text is saved at most this often while it streams. */
   flushIntervalMs?: number;
+  /** The timer shared by the replies of a server (their saves then go to the store together); one of its own if none. */
+  partialSaves?: PartialSaves;
 }
 
 const ignore = () => {};
@@ -30,13 +33,12 @@ const ignore = () => {};
  * holds many) as one `content_delta` right after the turn's I/O. Relaying is then paid per read,
  * not per token; the first token of a burst does not wait for the rest, and no text waits for a timer.
  */
-export class ReplyWriter {
+export class ReplyWriter implements PartialSave {
   readonly message: Message;
   private readonly store: ReplyWriterOptions['store'];
   private readonly events: EventLog;
-  private readonly flushIntervalMs: number;
+  private readonly partialSaves: PartialSaves;
   private dirty = false;
-  private flushTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
   /** Text appended since the last `content_delta`. */
   private unsentText = '';
@@ -50,7 +52,7 @@ export class ReplyWriter {
     this.message = options.message;
     this.store = options.store;
     this.events = options.events;
-    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.partialSaves = options.partialSaves ?? new PartialSaves(options.flushIntervalMs ?? 100);
   }
 
   get sessionId(): string {
@@ -86,8 +88,10 @@ export class ReplyWriter {
       this.relayText();
       setImmediate(this.relayScheduledText);
     }
-    this.dirty = true;
-    this.flushTimer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+    if (!this.dirty) {
+      this.dirty = true;
+      this.partialSaves.add(this);
+    }
   }
 
   /**
@@ -133,10 +137,13 @@ export class ReplyWriter {
     if (this.detached) return this.message;
     this.message.status = status;
     this.message.error = error;
-    await this.save();
-    if (this.message.usage) await this.store.addUsage(this.sessionId, this.message.usage);
     const context = this.contextUsage?.() ?? null;
-    if (context) await this.store.updateSession(this.sessionId, { context });
+    // Made together: the store commits them at once.
+    await Promise.all([
+      this.save(),
+      this.message.usage ? this.store.addUsage(this.sessionId, this.message.usage) : null,
+      context ? this.store.updateSession(this.sessionId, { context }) : null,
+    ]);
     await this.emit(replyEnd(this.message, context ?? undefined));
     return this.message;
   }
@@ -144,8 +151,7 @@ export class ReplyWriter {
   /** Writes the message now (durable changes, and the end of the reply), after any save in flight. */
   save(): Promise<void> {
     if (this.detached) return this.saving;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
+    this.partialSaves.delete(this);
     this.dirty = false;
     const saved = this.saving.then(() => {
       this.message.content = textOf(this.message);
@@ -174,8 +180,7 @@ export class ReplyWriter {
   }
 
   /** A failed save of streamed text is not the reply's end: the next save (at the latest its end) tries again. */
-  private flush(): void {
-    this.flushTimer = null;
+  flushPartial(): void {
     if (this.dirty) this.save().catch(ignore);
   }
 }

@@ -20,6 +20,7 @@ interface Subscription {
 const RESERVE_AHEAD = 500;
 
 const ignore = () => {};
+const COMMITTED = Promise.resolve();
 
 /**
  * A session's event stream: hands out `seq`, commits durable events before anyone sees them, keeps
@@ -141,19 +142,35 @@ export class SessionLog {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const queued = this.queue[0];
-        try {
-          if (!this.hasNumber()) await this.moreNumbers();
+        if (!this.hasNumber()) {
+          try {
+            await this.moreNumbers();
+          } catch (error) {
+            this.queue.shift()!.reject(error);
+            continue;
+          }
+        }
+        // Every event waiting now is numbered and committed at once (a store that batches writes
+        // commits them together), then delivered in one run: a reply's start costs one commit and
+        // one socket write per client, not one per event.
+        const run: { queued: Queued; event: SessionEvent; json: string }[] = [];
+        const commits: Promise<void>[] = [];
+        while (run.length < this.queue.length && this.hasNumber()) {
+          const queued = this.queue[run.length];
           const event = this.number(queued.payload);
           const json = JSON.stringify(event);
-          if (!liveEventTypes.has(event.type)) await this.backbone.commit(event, json);
+          run.push({ queued, event, json });
+          commits.push(liveEventTypes.has(event.type) ? COMMITTED : this.backbone.commit(event, json));
+        }
+        const outcomes = await Promise.allSettled(commits);
+        this.queue.splice(0, run.length);
+        run.forEach(({ queued, event, json }, index) => {
+          const outcome = outcomes[index];
+          // A failed commit leaves its number unused: a follower replaying across it gets a resync.
+          if (outcome.status === 'rejected') return queued.reject(outcome.reason);
           this.deliver(event, json);
           queued.resolve(event);
-        } catch (error) {
-          // Its number stays unused: a follower replaying across it gets a resync.
-          queued.reject(error);
-        }
-        this.queue.shift();
+        });
       }
     } finally {
       this.draining = false;

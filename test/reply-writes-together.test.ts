@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../src/api/messages.js';
+import type { Store } from '../src/store/store.js';
+import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
+import { createSession, type TestServer } from './support/goosed.js';
+import { startScriptedServer } from './support/reply-harness.js';
+import { readSse } from './support/sse-client.js';
+
+// Many replies streaming at once save their text together (the store commits what is written in
+// one turn at once). Observed on the real store, through a Proxy that notes in which turn of the
+// event loop each save of streamed text was made.
+
+/** Turns of the event loop so far: setImmediate runs once per turn. */
+let turn = 0;
+let spinning: NodeJS.Immediate | null = null;
+const spin = () => {
+  turn++;
+  spinning = setImmediate(spin);
+};
+
+const partialSaves: { messageId: string; turn: number }[] = [];
+const wrapStore = (store: Store): Store =>
+  new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property !== 'saveMessage' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (message: Message) => {
+        if (message.status === 'running') partialSaves.push({ messageId: message.id, turn });
+        return (value as Store['saveMessage']).call(target, message);
+      };
+    },
+  });
+
+let llm: ScriptedLlm;
+let goosed: TestServer;
+
+beforeAll(async () => {
+  spin();
+  llm = await startScriptedLlm();
+  goosed = await startScriptedServer(llm, { wrapStore });
+});
+afterAll(async () => {
+  if (spinning) clearImmediate(spinning);
+  await goosed?.close();
+  await llm?.close();
+});
+
+const streamReply = (sessionId: string) =>
+  goosed.request(`/api/sessions/${sessionId}/messages/stream`, { method: 'POST', json: { content: 'Tell me a story.' } });
+
+describe('replies streaming at once', () => {
+  it('have their streamed text saved in the same turn, not each on a timer of its own', async () => {
+    const sessions = [await createSession(goosed), await createSession(goosed), await createSession(goosed)];
+    // Long enough that all three stream together for several save intervals (100 ms).
+    const chunks = Array.from({ length: 25 }, (_, i) => `piece${i} `);
+    for (let i = 0; i < sessions.length; i++) llm.enqueue({ text: chunks, chunkDelayMs: 30 });
+    partialSaves.length = 0;
+    // Started one after another: each once the one before has streamed its first text.
+    const replies: Promise<unknown>[] = [];
+    const messageIds: string[] = [];
+    for (const session of sessions) {
+      const response = await streamReply(session.id);
+      expect(response.status).toBe(200);
+      let sawText!: () => void;
+      const firstText = new Promise<void>((resolve) => (sawText = resolve));
+      replies.push(
+        readSse(response, (frame) => {
+          if (frame.event === 'message_start') messageIds.push(frame.data.message_id);
+          if (frame.event === 'content_delta') sawText();
+          return frame.event === 'message_complete' || frame.event === 'error';
+        }),
+      );
+      await firstText;
+    }
+    await Promise.all(replies);
+    expect(messageIds).toHaveLength(3);
+
+    const byTurn = new Map<number, Set<string>>();
+    for (const save of partialSaves) byTurn.set(save.turn, (byTurn.get(save.turn) ?? new Set()).add(save.messageId));
+    const together = [...byTurn.values()].filter((ids) => ids.size === 3).length;
+    // While all three stream, every tick saves the three of them at once.
+    expect(together, JSON.stringify(partialSaves)).toBeGreaterThanOrEqual(2);
+  });
+});
