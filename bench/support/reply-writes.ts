@@ -59,28 +59,35 @@ export function replyWritesCpuUs(databaseFile: string, replies: number): number 
       s.setStatus.run(value, session);
       s.getSession.get(session);
     };
-    const before = process.cpuUsage();
-    for (const session of sessions) {
-      const userId = randomUUID();
-      const replyId = randomUUID();
-      // The start, as goosed's lifecycle writes it (message in → provider request out).
+    // In the transactions goosed makes them (the store commits the writes made together at once).
+    const start = db.transaction((session: string, userId: string, replyId: string) => {
       addMessage(session, userId, 'user', 'Tell me a long story.', 'complete', null);
-      let seq = reserve(session);
-      event(session, ++seq, 'user_message');
       addMessage(session, replyId, 'assistant', '', 'running', userId);
-      event(session, ++seq, 'message_start');
       status(session, 'running');
-      event(session, ++seq, 'session_updated');
-      s.history.all(session);
-      s.summaries.all(session);
-      // The end: the message saved, usage and context added, the end and the status announced.
+    });
+    const events = db.transaction((session: string, first: number, types: string[]) => types.forEach((type, index) => event(session, first + index, type)));
+    const end = db.transaction((session: string, replyId: string) => {
       s.saveMessage.run('tok0 ', JSON.stringify([{ type: 'text', text: 'tok0 ' }]), 'complete', usage, session, replyId);
       s.addUsage.run(10, 1, session);
       s.setContext.run(20, null, session);
       s.getSession.get(session);
-      event(session, ++seq, 'message_complete');
+    });
+    const before = process.cpuUsage();
+    for (const session of sessions) {
+      const userId = randomUUID();
+      const replyId = randomUUID();
+      // The start (message in → provider request out): the seq block of a session's first reply,
+      // both messages and the running status, the three events; the history and summaries read.
+      const seq = reserve(session);
+      start(session, userId, replyId);
+      events(session, seq + 1, ['user_message', 'message_start', 'session_updated']);
+      s.history.all(session);
+      s.summaries.all(session);
+      // The end: the message saved with usage and context, its end event, the idle status and its event.
+      end(session, replyId);
+      event(session, seq + 4, 'message_complete');
       status(session, 'idle');
-      event(session, ++seq, 'session_updated');
+      event(session, seq + 5, 'session_updated');
     }
     const used = process.cpuUsage(before);
     return used.user + used.system;
