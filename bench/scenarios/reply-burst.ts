@@ -32,7 +32,10 @@ export const replyBurst: Scenario = {
   async run({ sizes, workDir, llm, goosedNodeArgs, log }) {
     const { replies, spreadMs, tokens, tokenIntervalMs } = sizes.replyBurst;
     const goosed = await startGoosed({ dataDir: join(workDir, 'data'), nodeArgs: goosedNodeArgs });
-    const agent = keepAliveAgent();
+    // A fresh pool per phase: a socket left idle by the last phase may be closing (the servers'
+    // keep-alive timeout) just as the next one reuses it.
+    const agents = [keepAliveAgent(), keepAliveAgent()];
+    let agent = agents[0];
     try {
       await configureScriptedProvider(goosed.url, llm.url);
       const sessions = await createSessions(goosed.url, 2 * replies + 1);
@@ -52,6 +55,7 @@ export const replyBurst: Scenario = {
       const relayed = firstTokens(check(await burst(replies, spreadMs, () => traceGoosedReply(goosed.url, sessions.pop()!, { agent, timeoutMs })), tokens, 'via goosed'));
 
       log(`${replies} one-token replies started within ${spreadMs} ms: goosed's CPU per reply`);
+      agent = agents[1];
       await llm.serve({ tokens: 1, chunkDelayMs: 0, stamped: false });
       const cpuBefore = goosed.cpuMs();
       check(await burst(replies, spreadMs, () => traceGoosedReply(goosed.url, sessions.pop()!, { agent })), 1, 'one-token replies');
@@ -77,7 +81,7 @@ export const replyBurst: Scenario = {
         },
       };
     } finally {
-      agent.destroy();
+      for (const each of agents) each.destroy();
       await goosed.stop();
     }
   },
