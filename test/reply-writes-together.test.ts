@@ -1,14 +1,17 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../src/api/messages.js';
 import type { Store } from '../src/store/store.js';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { createSession, type TestServer } from './support/goosed.js';
+import { createSession, temporaryDirectory, type TestServer } from './support/goosed.js';
+import { commitFrames } from './support/wal-commits.js';
 import { startScriptedServer } from './support/reply-harness.js';
 import { readSse } from './support/sse-client.js';
 
-// Many replies streaming at once save their text together (the store commits what is written in
-// one turn at once). Observed on the real store, through a Proxy that notes in which turn of the
-// event loop each save of streamed text was made.
+// What replies write goes to the store together: many replies streaming at once save their text
+// in the same turn (observed through a Proxy on the real store that notes in which turn of the
+// event loop each save of streamed text was made), and a reply's writes take few transactions
+// (counted in the database's write-ahead log).
 
 /** Turns of the event loop so far: setImmediate runs once per turn. */
 let turn = 0;
@@ -33,11 +36,12 @@ const wrapStore = (store: Store): Store =>
 
 let llm: ScriptedLlm;
 let goosed: TestServer;
+const dataDir = temporaryDirectory();
 
 beforeAll(async () => {
   spin();
   llm = await startScriptedLlm();
-  goosed = await startScriptedServer(llm, { wrapStore });
+  goosed = await startScriptedServer(llm, { wrapStore, dataDir });
 });
 afterAll(async () => {
   if (spinning) clearImmediate(spinning);
@@ -80,5 +84,20 @@ describe('replies streaming at once', () => {
     const together = [...byTurn.values()].filter((ids) => ids.size === 3).length;
     // While all three stream, every tick saves the three of them at once.
     expect(together, JSON.stringify(partialSaves)).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('a short reply', () => {
+  it("is written in a few transactions: its start's writes together, its events together, its end's writes together", async () => {
+    const session = await createSession(goosed);
+    llm.enqueue({ text: ['Hello.'] });
+    const wal = join(dataDir, 'goosed.db-wal');
+    const before = commitFrames(wal);
+    const response = await goosed.request(`/api/sessions/${session.id}/messages`, { method: 'POST', json: { content: 'hi' } });
+    expect(await response.json()).toMatchObject({ content: 'Hello.', status: 'complete' });
+    // The seq block; both messages and the running status; three events; the final message with
+    // its usage and the context; message_complete; the idle status; its event. One more if the
+    // text was saved while streaming (at most every 100 ms). Before: a commit per write, 13.
+    expect(commitFrames(wal) - before).toBeLessThanOrEqual(8);
   });
 });
