@@ -13,6 +13,7 @@ const program = new Command()
   .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent (env GOOSED_LOG_LEVEL)')
   .option('--data-dir <dir>', 'where the database lives (env GOOSED_DATA_DIR)')
   .option('--config <file>', 'settings file (env GOOSED_CONFIG)')
+  .option('--database-url <url>', 'postgres://… to keep everything in PostgreSQL instead of SQLite (env GOOSED_DATABASE_URL)')
   .option('--secret-key <key>', 'require this key on every request but /api/status (env GOOSED_SECRET_KEY)')
   .showSuggestionAfterError(false)
   .configureOutput({ outputError: (text, write) => write(`goosed: ${text.replace(/^error: /, '').trim()}\n`) });

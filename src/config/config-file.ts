@@ -15,6 +15,7 @@ export const ConfigFile = z
     log_level: LogLevel,
     data_dir: z.string().min(1),
     secret_key: z.string().min(16),
+    database_url: z.string().min(1),
     ...Settings.shape,
   })
   .partial()
