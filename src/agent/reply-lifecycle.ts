@@ -53,6 +53,8 @@ interface Launch {
   model: Promise<ResolvedModel>;
   /** The messages before `message` (read when not given). */
   history?: Message[];
+  /** Recovered after a restart while it waits for an approval: it is shown waiting, not running, until answered. */
+  resumedWaiting?: boolean;
 }
 
 export interface ReplyLifecycleOptions {
@@ -171,7 +173,11 @@ export class ReplyLifecycle {
         // Awaited by the loop once the approval is answered; until then a failure waits there.
         model.catch(ignore);
         const slot = await this.admission.resume(session.id);
-        this.launch({ session, slot, userMessage, message, afterSeq: await this.events.head(session.id), model, history: messages.slice(0, index) });
+        // Waiting from the first request on: the loop gets back to the approval only once it has
+        // rebuilt the conversation, and on a database that answers later a client would see it running.
+        const waitingSession = await this.store.updateSession(session.id, { status: 'waiting_approval' });
+        const afterSeq = await this.events.head(session.id);
+        this.launch({ session: waitingSession ?? session, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), resumedWaiting: true });
         continue;
       }
       for (const stale of messages.filter((m) => m.status === 'running')) {
@@ -238,11 +244,11 @@ export class ReplyLifecycle {
     return reply;
   }
 
-  private async run(reply: RunningReply, { session, model, history }: Launch): Promise<Message> {
+  private async run(reply: RunningReply, { session, model, history, resumedWaiting }: Launch): Promise<Message> {
     const { writer, controller } = reply;
     const settings = this.options.settings.get();
     try {
-      await this.setStatus(reply, 'running');
+      if (!resumedWaiting) await this.setStatus(reply, 'running');
       const job = {
         writer,
         session,
@@ -279,7 +285,11 @@ export class ReplyLifecycle {
   private async askApproval(reply: RunningReply, part: ToolCallPart, reason: string, signal: AbortSignal): Promise<ApprovalAnswer> {
     const { writer } = reply;
     const pending = await this.approvals.ask({ sessionId: writer.sessionId, messageId: writer.message.id, part, reason, signal });
-    if (pending.approval.status === 'resolved') return pending.answer;
+    if (pending.approval.status === 'resolved') {
+      // Answered while nobody listened: a resumed reply that was shown waiting runs on.
+      await this.setStatus(reply, 'running');
+      return pending.answer;
+    }
     if (pending.created) {
       await writer.setToolStatus(part, 'awaiting_approval');
       await writer.publish({ type: 'approval_request', message_id: writer.message.id, id: pending.approval.id, tool_call_id: part.id, tool: part.tool, arguments: part.arguments, reason });
