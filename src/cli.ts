@@ -23,16 +23,8 @@ async function main(): Promise<void> {
   const flags = program.opts<CommandLineFlags>();
   const options = resolveOptions(flags);
   const server = await startServer(options);
-  // One write, so that whoever reads the first line also has the key lines.
-  let banner = `goosed listening on ${server.url}\n`;
-  if (server.keyWasGenerated) {
-    banner +=
-      `goosed is reachable from other machines, so it requires a key, generated for this run:\n` +
-      `  ${server.secretKey}\n` +
-      `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`;
-  }
-  process.stdout.write(banner);
-  announceServerStarted();
+  // Before the URL is printed: whoever reads it may signal at once, and a signal that comes before
+  // its handler ends the process without shutting down.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -48,6 +40,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // One write, so that whoever reads the first line also has the key lines.
+  let banner = `goosed listening on ${server.url}\n`;
+  if (server.keyWasGenerated) {
+    banner +=
+      `goosed is reachable from other machines, so it requires a key, generated for this run:\n` +
+      `  ${server.secretKey}\n` +
+      `send it as "Authorization: Bearer <key>", or open ${server.url}/?key=${server.secretKey}\n`;
+  }
+  process.stdout.write(banner);
+  announceServerStarted();
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGoosed, spawnGoosed, temporaryDirectory, waitFor } from './support/goosed.js';
+import { buildGoosedBundle, spawnBundledGoosed } from './support/goosed-bundle.js';
 
 function dirs() {
   const dir = temporaryDirectory();
@@ -27,6 +28,21 @@ describe('the goosed command', () => {
     expect(await status.json()).toMatchObject({ status: 'ok' });
     goosed.child.kill('SIGTERM');
     expect(await goosed.exited).toBe(0);
+  });
+
+  it('shuts down cleanly on a SIGTERM sent the moment it prints where it listens', async () => {
+    // Whoever reads the URL may signal at once: the handler must be in place before it is printed.
+    const bundle = await buildGoosedBundle();
+    try {
+      for (let run = 0; run < 6; run++) {
+        const { args } = dirs();
+        const goosed = await spawnBundledGoosed(bundle, args);
+        goosed.child.kill('SIGTERM');
+        expect(await goosed.exited, `run ${run}: ${goosed.stderr()}`).toBe(0);
+      }
+    } finally {
+      bundle.remove();
+    }
   });
 
   it('refuses a bad flag, a bad port, a bad log level, each with one line and a non-zero exit', async () => {
