@@ -8,6 +8,7 @@ export interface BenchSizes {
   idleSubscribers: { sse: number; websocket: number; clientsPerSession: number };
   history: { sessions: number; messagesPerSession: number; bigSessionMessages: number; listSamples: number; bigSamples: number };
   startup: { runs: number; bigDatabaseMiB: number };
+  promptAssembly: { messages: number; samples: number };
 }
 
 export const FULL: BenchSizes = {
@@ -17,6 +18,7 @@ export const FULL: BenchSizes = {
   idleSubscribers: { sse: 5000, websocket: 1000, clientsPerSession: 10 },
   history: { sessions: 2000, messagesPerSession: 100, bigSessionMessages: 10_000, listSamples: 200, bigSamples: 20 },
   startup: { runs: 7, bigDatabaseMiB: 100 },
+  promptAssembly: { messages: 200, samples: 200 },
 };
 
 export const QUICK: BenchSizes = {
@@ -26,4 +28,5 @@ export const QUICK: BenchSizes = {
   idleSubscribers: { sse: 1000, websocket: 200, clientsPerSession: 10 },
   history: { sessions: 200, messagesPerSession: 100, bigSessionMessages: 10_000, listSamples: 60, bigSamples: 6 },
   startup: { runs: 3, bigDatabaseMiB: 100 },
+  promptAssembly: { messages: 200, samples: 200 },
 };

@@ -15,11 +15,12 @@ import { concurrentReplies } from './scenarios/concurrent-replies.js';
 import { idleSubscribers } from './scenarios/idle-subscribers.js';
 import { history } from './scenarios/history.js';
 import { startup } from './scenarios/startup.js';
+import { promptAssembly } from './scenarios/prompt-assembly.js';
 import { startLlmProcess } from './support/llm-process.js';
 import { killLiveChildren } from './support/processes.js';
 import { describeMachine, machineLine, markdownTable, row, textRows, writeReport, type ResultRow } from './support/report.js';
 
-const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, idleSubscribers, history, startup];
+const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, idleSubscribers, history, startup, promptAssembly];
 
 const { values } = parseArgs({
   options: {

@@ -4,6 +4,9 @@ import { startServer } from './server/start-server.js';
 import { VERSION } from './version.js';
 import { announceServerStarted } from './launcher/started-event.js';
 
+/** How long a server that `goosed acp` starts waits without work before it stops. */
+const ACP_SERVER_IDLE_EXIT_SECONDS = 600;
+
 const program = new Command()
   .name('goosed')
   .description('The goosed agent server')
@@ -15,21 +18,35 @@ const program = new Command()
   .option('--config <file>', 'settings file (env GOOSED_CONFIG)')
   .option('--database-url <url>', 'postgres://… to keep everything in PostgreSQL instead of SQLite (env GOOSED_DATABASE_URL)')
   .option('--secret-key <key>', 'require this key on every request but /api/status (env GOOSED_SECRET_KEY)')
+  .option('--idle-exit <seconds>', 'stop after this long without requests, followers or running replies; 0 never (env GOOSED_IDLE_EXIT)')
   .showSuggestionAfterError(false)
-  .configureOutput({ outputError: (text, write) => write(`goosed: ${text.replace(/^error: /, '').trim()}\n`) });
+  .configureOutput({ outputError: (text, write) => write(`goosed: ${text.replace(/^error: /, '').trim()}\n`) })
+  .action(() => serve(program.opts<CommandLineFlags>()));
 
-async function main(): Promise<void> {
-  program.parse();
-  const flags = program.opts<CommandLineFlags>();
+program
+  .command('acp')
+  .description('Serve the Agent Client Protocol on stdin/stdout, for editors (through the goosed of the data directory)')
+  .option('--log-level <level>', 'of the lines on stderr (env GOOSED_LOG_LEVEL)')
+  .option('--data-dir <dir>', 'the data directory whose goosed to use (env GOOSED_DATA_DIR)')
+  .option('--config <file>', 'settings file (env GOOSED_CONFIG)')
+  .option('--idle-exit <seconds>', `a goosed started for editors stops after this long without work; 0 never (default ${ACP_SERVER_IDLE_EXIT_SECONDS})`)
+  .action(async (_options, command: Command) => {
+    const options = resolveOptions(command.optsWithGlobals<CommandLineFlags>(), process.env, { idleExitSeconds: ACP_SERVER_IDLE_EXIT_SECONDS });
+    // Loaded only here: the ACP SDK is not part of a server's start-up.
+    const { runAcp } = await import('./acp/run-acp.js');
+    await runAcp(options);
+  });
+
+async function serve(flags: CommandLineFlags): Promise<void> {
   const options = resolveOptions(flags);
   const server = await startServer(options);
   // Before the URL is printed: whoever reads it may signal at once, and a signal that comes before
   // its handler ends the process without shutting down.
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    server.context.logger.info({ signal }, 'shutting down');
+    server.context.logger.info({ reason }, 'shutting down');
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -40,6 +57,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  void server.idle.then(() => stop('idle'));
   // One write, so that whoever reads the first line also has the key lines.
   let banner = `goosed listening on ${server.url}\n`;
   if (server.keyWasGenerated) {
@@ -52,7 +70,7 @@ async function main(): Promise<void> {
   announceServerStarted();
 }
 
-main().catch((error: unknown) => {
+program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`goosed: ${(error as Error).message}\n`);
   process.exit(1);
 });

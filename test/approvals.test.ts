@@ -6,6 +6,8 @@ import { createSession, removeDirectory, startTestServer, temporaryDirectory, wa
 import { startReplyHarness, startScriptedServer, type ReplyHarness } from './support/reply-harness.js';
 import { readSse } from './support/sse-client.js';
 import { addExtension, answerApproval, listMessages, toolResultsSent, waitForPendingApprovals, waitForReplyEnd } from './support/extensions.js';
+import { startMcpHttpServer } from './fixtures/mcp-http-server.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 
 let harness: ReplyHarness;
 let llm: ScriptedLlm;
@@ -208,6 +210,46 @@ describe('approvals survive a restart', () => {
         await second.close();
       }
     } finally {
+      removeDirectory(dataDir);
+    }
+  });
+
+  it('reads waiting_approval from the first request after the restart, while its extension is still starting', async () => {
+    const dataDir = temporaryDirectory();
+    const mcp = await startMcpHttpServer();
+    // The extension is reached through a proxy that holds it back after the restart: the recovered
+    // reply cannot reach its approval again until release().
+    const proxy = await startTcpProxy(mcp.url);
+    try {
+      const extension = { name: 'fixture', config: { url: proxy.url + new URL(mcp.url).pathname, timeout_ms: 15_000 } };
+      const first = await startScriptedServer(llm, { dataDir, extensions: [extension], shutdownGraceMs: 100 });
+      const { id } = await createSession(first, { execution_mode: 'approve', working_directory: workDir });
+      llm.enqueue({ toolCalls: [{ name: 'fixture__write_note', arguments: { note: 'after the restart' } }] }, { text: 'Noted.' });
+      const stream = await first.request(`/api/sessions/${id}/messages/stream`, { method: 'POST', json: { content: 'note it' } });
+      await readSse(stream, (frame) => frame.event === 'approval_request');
+      await first.close();
+
+      proxy.hold();
+      const second = await startTestServer({ dataDir });
+      try {
+        const session = await (await second.request(`/api/sessions/${id}`)).json();
+        expect(session.status).toBe('waiting_approval');
+        // Still so while the extension is held back, in the list too.
+        const listed = await (await second.request('/api/sessions')).json();
+        expect(listed.find((item: { id: string }) => item.id === id).status).toBe('waiting_approval');
+
+        proxy.release();
+        const [approval] = await waitForPendingApprovals(second, id);
+        expect((await answerApproval(second, id, approval.id, 'allow_once')).status).toBe(200);
+        expect(await waitForReplyEnd(second, id)).toMatchObject({ status: 'complete', content: 'Noted.' });
+        expect(lastToolResult()).toBe('1 notes stored');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      proxy.release();
+      await proxy.close();
+      await mcp.close();
       removeDirectory(dataDir);
     }
   });

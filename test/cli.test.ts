@@ -52,6 +52,11 @@ describe('the goosed command', () => {
     await expectFailure(['--log-level', 'loud', '--port', '0'], /invalid log level/);
   });
 
+  // Apart from the others: each run starts goosed through tsx, and five in one test outlast its time on a loaded machine.
+  it('refuses a bad idle exit with one line and a non-zero exit', async () => {
+    await expectFailure(['--idle-exit', 'soon', '--port', '0'], /invalid idle exit "soon"/);
+  });
+
   it('refuses a port in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

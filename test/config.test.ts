@@ -22,6 +22,8 @@ describe('settings', () => {
       allowed_origins: [],
       allowed_hosts: [],
       tool_timeout_ms: 120000,
+      compaction_threshold: 0.8,
+      default_working_directory: '~',
       env_passthrough: [],
     });
   });

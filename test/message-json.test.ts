@@ -29,6 +29,8 @@ function newMessage(sessionId: string, fields: Partial<NewMessage> & Pick<NewMes
     usage: null,
     error: null,
     reply_to: null,
+    provider: null,
+    model: null,
     client_id: null,
     ...fields,
   };
@@ -57,6 +59,8 @@ async function sessionWithEverything(): Promise<string> {
       ],
       usage: { input_tokens: 12, output_tokens: 5, total_tokens: 17 },
       reply_to: user.id,
+      provider: 'openai_compatible',
+      model: `local/${odd}`,
     }),
   );
   await store.addMessage(newMessage(id, { role: 'user', content: '' }));

@@ -90,3 +90,38 @@ describe('providers from the environment', () => {
     }
   });
 });
+
+describe('configured means set up', () => {
+  const configured = async (server: TestServer) =>
+    Object.fromEntries(((await (await server.request('/api/providers')).json()) as { name: string; configured: boolean }[]).map((p) => [p.name, p.configured]));
+
+  it('on a fresh install no provider is configured, Ollama included', async () => {
+    const fresh = await startTestServer();
+    try {
+      expect(await configured(fresh)).toEqual({ anthropic: false, openai: false, openai_compatible: false, ollama: false, google: false });
+      // Set up through the API, it is.
+      const response = await fresh.request('/api/providers', { method: 'POST', json: { name: 'ollama', model: 'qwen2.5' } });
+      expect(response.status).toBe(200);
+      expect((await configured(fresh)).ollama).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('Ollama is configured by OLLAMA_HOST or GOOSE_PROVIDER; an OpenAI-compatible server by its base URL', async () => {
+    for (const env of [{ OLLAMA_HOST: 'gpu-box:11434' }, { GOOSE_PROVIDER: 'ollama' }]) {
+      const server = await startTestServer({ env });
+      try {
+        expect(await configured(server), JSON.stringify(env)).toMatchObject({ ollama: true, openai_compatible: false });
+      } finally {
+        await server.close();
+      }
+    }
+    const compatible = await startTestServer({ env: { OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:1234/v1' } });
+    try {
+      expect(await configured(compatible)).toEqual({ anthropic: false, openai: false, openai_compatible: true, ollama: false, google: false });
+    } finally {
+      await compatible.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { startTestServer, temporaryDirectory, type TestServer } from './support/goosed.js';
 import { onPostgres } from './support/postgres.js';
 
@@ -50,11 +51,11 @@ describe('sessions, as the seed shows them', () => {
     expect((await goosed.request(`/api/sessions/${created.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 
-  it("defaults working_directory to the server's current directory and name to a placeholder", async () => {
+  it("defaults working_directory to the user's home (default_working_directory) and name to a placeholder", async () => {
     const response = await goosed.request('/api/sessions', { method: 'POST', json: {} });
     expect(response.status).toBe(201);
     const session = await response.json();
-    expect(session.working_directory).toBe(realpathSync(process.cwd()));
+    expect(session.working_directory).toBe(realpathSync(homedir()));
     expect(session.name).toBe('New session');
   });
 

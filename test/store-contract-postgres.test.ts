@@ -59,6 +59,33 @@ describe('migrations on PostgreSQL', () => {
     }, url);
   });
 
+  it('bring a database of schema 1 up to date, keeping what it holds', async () => {
+    const url = await createTestDatabase();
+    // As the first released goosed on PostgreSQL left it: schema 1, a session, a message, an extension, a provider.
+    await withClient(async (client) => {
+      await client.query(migrations[0]);
+      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      await client.query('INSERT INTO schema_migrations (version) VALUES (1)');
+      await client.query(`INSERT INTO sessions (id, name, working_directory, created_at, updated_at, message_count, last_position) VALUES ('s', 'old', '/tmp', '2020', '2020', 1, 1)`);
+      await client.query(`INSERT INTO session_seq (session_id) VALUES ('s')`);
+      await client.query(`INSERT INTO messages (session_id, position, id, role, content, parts, status, created_at) VALUES ('s', 1, 'm1', 'user', 'hi', '[]', 'complete', '2020')`);
+      await client.query(`INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES ('e1', 'files', 'stdio', '{"command":"x"}', true, '2020')`);
+      await client.query(`INSERT INTO providers (name, model, updated_at) VALUES ('openai', 'gpt', '2020')`);
+    }, url);
+    const store = await PostgresStore.open({ url });
+    try {
+      expect(await store.getSession('s')).toMatchObject({ name: 'old', message_count: 1, context: { tokens: 0, limit: null }, provider: null, model: null });
+      expect(await store.getMessage('s', 'm1')).toMatchObject({ content: 'hi', provider: null, model: null });
+      expect(await store.extensions.list()).toEqual([{ id: 'e1', name: 'files', type: 'stdio', config: { command: 'x' }, enabled: true, created_at: '2020', session_id: null }]);
+      expect(await store.providers.get('openai')).toMatchObject({ model: 'gpt', context_limit: null, output_limit: null });
+      // The name is now unique per scope: the session may have a "files" of its own.
+      await store.extensions.insert({ id: 'e2', name: 'files', type: 'stdio', config: {}, enabled: true, created_at: '2021', session_id: 's' });
+      expect((await store.extensions.list('s')).map((e) => e.id)).toEqual(['e2']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuse a database that a newer goosed migrated', async () => {
     const url = await createTestDatabase();
     await (await PostgresStore.open({ url })).close();

@@ -31,7 +31,7 @@ describe('TieredStore', () => {
       expect([saved.persisted, memory.persisted]).toEqual([true, false]);
       await store.addMessage({
         id: 'm1', session_id: 'memory', role: 'user', content: 'hi', parts: [{ type: 'text', text: 'hi' }], status: 'complete',
-        created_at: '2020-01-01T00:00:01.000Z', usage: null, error: null, reply_to: null, client_id: null,
+        created_at: '2020-01-01T00:00:01.000Z', usage: null, error: null, reply_to: null, provider: null, model: null, client_id: null,
       });
       expect((await store.listSessions({ limit: 10 })).items.map((s) => s.id)).toEqual(['memory', 'saved']);
       expect((await store.listMessages('memory', {})).items).toHaveLength(1);

@@ -32,6 +32,9 @@ function message(sessionId: string, index: number, fields: Partial<Message> & Pi
     usage: fields.usage ?? null,
     error: fields.error ?? null,
     reply_to: fields.reply_to ?? null,
+    // Older databases did not record who wrote a reply: after the migration, null.
+    provider: null,
+    model: null,
   };
 }
 
@@ -89,6 +92,10 @@ function versionOneDataDir(): { dataDir: string; file: string } {
     insert(alpha[index], index + 1);
     if (beta[index]) insert(beta[index], index + 1);
   }
+  // Extensions were all server-wide then (migration 5 keeps them so).
+  db.prepare('INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    'ext-1', 'developer', 'builtin', '{"allow_shell":true}', 1, CREATED,
+  );
   // A message whose session was deleted with foreign keys off (the sqlite3 shell's default).
   db.pragma('foreign_keys = OFF');
   insert(message('gone', 1, { role: 'user', content: 'orphan' }), 1);
@@ -114,7 +121,7 @@ describe('a database made by an older goosed (schema version 1)', () => {
     const goosed = await startTestServer({ dataDir });
     try {
       const session = await (await goosed.request('/api/sessions/alpha')).json();
-      expect(session).toMatchObject({ id: 'alpha', name: 'Alpha', message_count: alpha.length });
+      expect(session).toMatchObject({ id: 'alpha', name: 'Alpha', message_count: alpha.length, provider: null, model: null });
       expect(session.messages).toEqual(alpha);
       expect(await allPages(goosed.request, '/api/sessions/alpha/messages')).toEqual(alpha);
       expect((await (await goosed.request('/api/sessions/beta')).json()).messages).toEqual(beta);
@@ -128,19 +135,22 @@ describe('a database made by an older goosed (schema version 1)', () => {
       expect(await (await send()).json()).toEqual(reply);
       const after = await (await goosed.request('/api/sessions/alpha')).json();
       expect(after.messages.slice(0, alpha.length)).toEqual(alpha);
-      expect(after.messages.slice(alpha.length).map((m: Message) => [m.role, m.content])).toEqual([
-        ['user', 'one more'],
-        ['assistant', 'a new answer'],
+      expect(after.messages.slice(alpha.length).map((m: Message) => [m.role, m.content, m.provider, m.model])).toEqual([
+        ['user', 'one more', null, null],
+        ['assistant', 'a new answer', 'openai', 'scripted-model'],
       ]);
 
       expect((await goosed.request('/api/sessions/beta', { method: 'DELETE' })).status).toBe(204);
+      expect(await (await goosed.request('/api/extensions')).json()).toEqual([
+        expect.objectContaining({ id: 'ext-1', name: 'developer', config: { allow_shell: true }, enabled: true, session_id: null }),
+      ]);
     } finally {
       await goosed.close();
     }
 
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('foreign_key_check')).toEqual([]);
       // The old table's pages went back to the disk (VACUUM after the migration).

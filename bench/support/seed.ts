@@ -53,6 +53,8 @@ export async function seedDatabase(dataDir: string, plan: SeedPlan): Promise<See
         id: messageId, session_id: id, role: user ? 'user' : 'assistant', content: text, parts: [{ type: 'text', text }],
         status: 'complete', created_at: tick(), usage: user ? null : { input_tokens: 900, output_tokens: 150, total_tokens: 1050 },
         error: null, reply_to: user ? null : lastUser, client_id: null,
+        // As goosed records a reply: the provider and model that wrote it.
+        provider: user ? null : 'anthropic', model: user ? null : 'claude-sonnet-4-5',
       }));
       lastUser = user ? messageId : null;
     }

@@ -4,8 +4,8 @@ import type { ExecutionMode } from '../api/settings.js';
 import type { ModelSettings } from '../config/server-options.js';
 import type { SessionSummary } from '../api/sessions.js';
 import type { ExposedTool, ExtensionInstructions, ToolCatalog } from '../extensions/tool.js';
-import { toModelPrompt } from './conversation.js';
-import { runModelStep } from './model-step.js';
+import { runModelStep, type StepResult } from './model-step.js';
+import type { ReplyContext } from './context/reply-context.js';
 import type { ResolvedModel } from '../providers/provider-settings.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { buildSystemPrompt } from './system-prompt.js';
@@ -24,6 +24,8 @@ export interface ReplyJob extends Pick<ToolRunContext, 'remembered' | 'askApprov
   signal: AbortSignal;
   /** The provider's model, resolved once for the reply. */
   model: Promise<ResolvedModel>;
+  /** The model's view of the session: fits each prompt to the window. */
+  context: ReplyContext;
 }
 
 export interface LoopServices {
@@ -44,7 +46,7 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
   let turns = countModelCalls(message);
   // Read once per reply: the tools offered, and the instructions of the running extensions.
   let offered: { tools: ExposedTool[]; instructions: ExtensionInstructions[] } | null = null;
-  const offer = async () => (offered ??= job.mode === 'chat' ? { tools: [], instructions: [] } : await fromCatalog(services.catalog));
+  const offer = async () => (offered ??= job.mode === 'chat' ? { tools: [], instructions: [] } : await fromCatalog(services.catalog, job.session.id));
 
   for (;;) {
     const unfinished = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call' && part.result === null);
@@ -67,24 +69,42 @@ export async function runAgentLoop(job: ReplyJob, services: LoopServices): Promi
     if (turns >= job.maxTurns) throw new MaxTurnsReached(`The reply stopped after ${job.maxTurns} model calls (max_turns).`);
 
     const { tools: available, instructions } = await offer();
-    const step = await runModelStep({
-      resolved: await job.model,
-      prompt: toModelPrompt(buildSystemPrompt(job.session, available, instructions), [...job.history, message]),
-      tools: available.map(toFunctionTool),
-      signal,
-      onText: (delta) => writer.appendText(delta),
-      ...services.model,
-    });
+    const step = await modelCall(job, services, buildSystemPrompt(job.session, available, instructions), available.map(toFunctionTool));
     turns++;
     writer.addUsage(step.usage);
+    job.context.recordUsage(step.usage);
     for (const call of step.toolCalls) await writer.addToolCall(call);
     if (step.toolCalls.length === 0) return;
   }
 }
 
-async function fromCatalog(catalog: ToolCatalog): Promise<{ tools: ExposedTool[]; instructions: ExtensionInstructions[] }> {
-  const tools = await catalog.tools();
-  return { tools, instructions: catalog.instructions() };
+/**
+ * One model call on a prompt fitted to the window. A refusal for length (the window was not known,
+ * or goosed's count fell short) makes the window known; the call is tried once more, compacted.
+ */
+async function modelCall(job: ReplyJob, services: LoopServices, system: string, tools: LanguageModelV3FunctionTool[]): Promise<StepResult> {
+  const resolved = await job.model;
+  for (let force = false; ; force = true) {
+    const prompt = await job.context.prompt({ resolved, system, tools, message: job.writer.message, force });
+    try {
+      return await runModelStep({
+        ...services.model,
+        resolved,
+        prompt,
+        tools,
+        signal: job.signal,
+        onText: (delta) => job.writer.appendText(delta),
+        maxOutputTokens: job.context.maxOutputTokens(services.model.maxOutputTokens),
+      });
+    } catch (error) {
+      if (job.signal.aborted || !(await job.context.refused(error))) throw error;
+    }
+  }
+}
+
+async function fromCatalog(catalog: ToolCatalog, sessionId: string): Promise<{ tools: ExposedTool[]; instructions: ExtensionInstructions[] }> {
+  const tools = await catalog.tools(sessionId);
+  return { tools, instructions: catalog.instructions(sessionId) };
 }
 
 /** Model calls so far: one per group of tool calls, plus one if text follows the last group. */
@@ -99,6 +119,6 @@ function countModelCalls(message: Message): number {
 }
 
 /** No execute: the calls come back to the loop, which applies the execution mode and approvals. */
-function toFunctionTool(tool: ExposedTool): LanguageModelV3FunctionTool {
+export function toFunctionTool(tool: ExposedTool): LanguageModelV3FunctionTool {
   return { type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema as LanguageModelV3FunctionTool['inputSchema'] };
 }

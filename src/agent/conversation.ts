@@ -1,6 +1,14 @@
 import type { LanguageModelV3Message, LanguageModelV3Prompt, LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
 import type { Message, ToolCallPart } from '../api/messages.js';
 
+/** How the model sees the stored history, where not as stored (context management: agent/context/). */
+export interface PromptShaping {
+  /** The latest summary of the older conversation, sent right after the system prompt. */
+  summary?: string | null;
+  /** A tool result as the prompt shows it (elided, or cut), or undefined for the stored result. */
+  resultText?: (call: ToolCallPart) => string | undefined;
+}
+
 /**
  * The stored history as the provider adapters take it (the AI SDK's provider-level prompt, which
  * every adapter's `doStream` accepts). An assistant message holds its text and tool calls (with
@@ -8,8 +16,10 @@ import type { Message, ToolCallPart } from '../api/messages.js';
  * that never got a result (the server stopped) gets one saying so, because every provider refuses
  * a tool call without a result.
  */
-export function toModelPrompt(system: string, history: readonly Message[]): LanguageModelV3Prompt {
+export function toModelPrompt(system: string, history: readonly Message[], shaping: PromptShaping = {}): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [{ role: 'system', content: system }];
+  // A second system message: every adapter sends leading system messages together, before the turns.
+  if (shaping.summary) prompt.push({ role: 'system', content: summaryPreamble(shaping.summary) });
   const callIds = new PromptCallIds();
   for (const message of history) {
     if (message.role === 'user') {
@@ -19,7 +29,7 @@ export function toModelPrompt(system: string, history: readonly Message[]): Lang
     let text = '';
     let calls: ToolCallPart[] = [];
     const flush = () => {
-      if (calls.length > 0) prompt.push(...toolTurns(text, calls, callIds));
+      if (calls.length > 0) prompt.push(...toolTurns(text, calls, callIds, shaping.resultText));
       else if (text) prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
       text = '';
       calls = [];
@@ -56,7 +66,15 @@ class PromptCallIds {
   }
 }
 
-function toolTurns(text: string, calls: readonly ToolCallPart[], callIds: PromptCallIds): LanguageModelV3Message[] {
+/** How the summary is introduced to the model. */
+export function summaryPreamble(summary: string): string {
+  return `The earlier part of this conversation was summarised to fit the context window. The summary:\n\n${summary}`;
+}
+
+/** What the model reads for a call that never got a result. */
+export const UNFINISHED_CALL = 'The tool call did not finish: the reply was interrupted.';
+
+function toolTurns(text: string, calls: readonly ToolCallPart[], callIds: PromptCallIds, resultText?: PromptShaping['resultText']): LanguageModelV3Message[] {
   const ids = calls.map((call) => callIds.idOf(call));
   return [
     {
@@ -66,13 +84,13 @@ function toolTurns(text: string, calls: readonly ToolCallPart[], callIds: Prompt
         ...calls.map((call, i) => ({ type: 'tool-call' as const, toolCallId: ids[i], toolName: call.tool, input: call.arguments })),
       ],
     },
-    { role: 'tool', content: calls.map((call, i) => toolResult(call, ids[i])) },
+    { role: 'tool', content: calls.map((call, i) => toolResult(call, ids[i], resultText?.(call))) },
   ];
 }
 
-function toolResult(call: ToolCallPart, toolCallId: string): LanguageModelV3ToolResultPart {
+function toolResult(call: ToolCallPart, toolCallId: string, shown: string | undefined): LanguageModelV3ToolResultPart {
   const output: LanguageModelV3ToolResultPart['output'] = call.result
-    ? { type: call.result.is_error ? 'error-text' : 'text', value: call.result.content }
-    : { type: 'error-text', value: 'The tool call did not finish: the reply was interrupted.' };
+    ? { type: call.result.is_error ? 'error-text' : 'text', value: shown ?? call.result.content }
+    : { type: 'error-text', value: UNFINISHED_CALL };
   return { type: 'tool-result', toolCallId, toolName: call.tool, output };
 }

@@ -21,6 +21,13 @@ export class ProviderFailure extends Error {
   }
 }
 
+/** The provider stopped the answer with its content filter (finish reason `content-filter`): not retried, the same prompt would be refused again. */
+export class AnswerRefused extends Error {
+  constructor() {
+    super('The provider refused to answer (its content filter stopped the answer); what it wrote before is kept.');
+  }
+}
+
 export interface StepOptions {
   resolved: ResolvedModel;
   /** The whole conversation, system prompt first. */
@@ -55,6 +62,8 @@ export async function runModelStep(options: StepOptions): Promise<StepResult> {
       if (call.produced || attempt >= options.retry.attempts) throw new ProviderFailure(info);
       continue;
     }
+    // Tool calls of a refused answer are not run: the provider disowned the answer they are part of.
+    if (failure === null && call.refused) throw new AnswerRefused();
     if (failure === null) return { toolCalls: call.toolCalls, usage: call.usage };
     const info = classifyProviderError(failure, { apiKey: options.resolved.apiKey, provider: options.resolved.provider });
     if (!info.retryable || call.produced || attempt >= options.retry.attempts) throw new ProviderFailure(info);
@@ -67,6 +76,7 @@ export async function runModelStep(options: StepOptions): Promise<StepResult> {
 class StepCall {
   produced = false;
   idle = false;
+  refused = false;
   readonly toolCalls: StepToolCall[] = [];
   usage: Usage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
   private finished = false;
@@ -91,6 +101,7 @@ class StepCall {
         tools: options.tools.length > 0 ? options.tools : undefined,
         toolChoice: options.tools.length > 0 ? { type: 'auto' } : undefined,
         maxOutputTokens: options.maxOutputTokens,
+        providerOptions: options.resolved.providerOptions,
         abortSignal: step.signal,
       });
       const reader = stream.getReader();
@@ -131,6 +142,7 @@ class StepCall {
         // provider says how it stopped; still unset means the answer was cut short or a frame was
         // dropped unread (the Ollama adapter skips lines it cannot parse): not a complete answer.
         if (part.finishReason.unified === 'other' && part.finishReason.raw === undefined) this.failure = new IncompleteAnswer();
+        if (part.finishReason.unified === 'content-filter') this.refused = true;
         const input = part.usage.inputTokens.total ?? 0;
         const output = part.usage.outputTokens.total ?? 0;
         this.usage = { input_tokens: input, output_tokens: output, total_tokens: input + output };

@@ -3,7 +3,7 @@ import { DomainError } from '../api/domain-errors.js';
 import type { Message } from '../api/messages.js';
 import type { Store } from '../store/store.js';
 import { MaxTurnsReached } from './agent-loop.js';
-import { ProviderFailure } from './model-step.js';
+import { AnswerRefused, ProviderFailure } from './model-step.js';
 import type { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
@@ -23,7 +23,7 @@ export interface EndWithError {
 
 /**
  * Ends a reply the loop did not finish: stopped (cancelled, interrupted by shutdown) or failed
- * (provider, max turns, a domain error, a bug). Every call still waiting is settled and every
+ * (provider, a refused answer, max turns, a domain error, a bug). Every call still waiting is settled and every
  * pending approval cancelled first, so that nothing shows as waiting after the reply.
  */
 export async function endWithError({ writer, signal, error, store, logger }: EndWithError): Promise<Message> {
@@ -41,6 +41,7 @@ export async function endWithError({ writer, signal, error, store, logger }: End
     logger.warn({ session_id: writer.sessionId, message_id: writer.message.id, code, status }, `reply failed: ${message}`);
     return writer.finish('error', { error: message, code });
   }
+  if (error instanceof AnswerRefused) return writer.finish('error', { error: error.message, code: 'refused' });
   if (error instanceof MaxTurnsReached) return writer.finish('error', { error: error.message, code: 'max_turns_reached' });
   if (error instanceof DomainError) return writer.finish('error', error.toBody());
   logger.error({ err: error, session_id: writer.sessionId }, 'reply failed');

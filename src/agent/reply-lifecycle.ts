@@ -11,12 +11,16 @@ import type { Store } from '../store/store.js';
 import type { ToolCatalog } from '../extensions/tool.js';
 import { runAgentLoop } from './agent-loop.js';
 import type { ApprovalAnswer, Approvals } from './approvals.js';
-import type { ReplyAdmission, Repeated } from './reply-admission.js';
+import type { Admitted, ReplyAdmission, Repeated } from './reply-admission.js';
+import type { CompactResult } from '../api/context.js';
+import { buildSystemPrompt } from './system-prompt.js';
+import { toFunctionTool } from './agent-loop.js';
 import type { ReplySlot } from './reply-slots.js';
 import { endWithError, INTERRUPTED } from './reply-ending.js';
 import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
+import type { ContextManager } from './context/context-manager.js';
 
 export interface ReplyHandle {
   userMessage: Message;
@@ -53,8 +57,8 @@ interface Launch {
   model: Promise<ResolvedModel>;
   /** The messages before `message` (read when not given). */
   history?: Message[];
-  /** Recovered after a restart while it waits for an approval: it is shown waiting, not running, until answered. */
-  resumedWaiting?: boolean;
+  /** The status the reply starts in: `running`, or `waiting_approval` for one recovered at its approval. */
+  status?: SessionStatus;
 }
 
 export interface ReplyLifecycleOptions {
@@ -67,6 +71,7 @@ export interface ReplyLifecycleOptions {
   settings: RuntimeSettings;
   logger: Logger;
   model: ModelSettings;
+  context: ContextManager;
   /** Streamed text is saved at most this often. */
   flushIntervalMs?: number;
 }
@@ -82,6 +87,8 @@ const ignore = () => {};
 export class ReplyLifecycle {
   private readonly running = new Map<string, RunningReply>();
   private readonly starting = new Map<string, StartingReply>();
+  /** POST /compact calls in progress: stopped at shutdown like replies. */
+  private readonly compacting = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly store: Store;
   private readonly events: EventLog;
   private readonly admission: ReplyAdmission;
@@ -100,6 +107,13 @@ export class ReplyLifecycle {
     return this.running.get(sessionId) ?? null;
   }
 
+  /** True while a reply starts or runs, unless all it does is wait for a person (that wait survives a restart). */
+  hasWorkingReplies(): boolean {
+    if (this.starting.size > 0) return true;
+    for (const reply of this.running.values()) if (reply.waiting === 0) return true;
+    return false;
+  }
+
   /** Sends a user message: starts its reply, or answers with the reply a repeat of it already has. */
   async send(sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<ReplyHandle> {
     const clientId = request.id ?? idempotencyKey ?? null;
@@ -108,19 +122,20 @@ export class ReplyLifecycle {
     const { session, slot } = admitted;
     const userMessage: Message = {
       id: randomUUID(), session_id: sessionId, role: 'user', content: request.content, parts: [{ type: 'text', text: request.content }],
-      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null,
+      status: 'complete', created_at: new Date().toISOString(), usage: null, error: null, reply_to: null, provider: null, model: null,
     };
     let started!: () => void;
     this.starting.set(sessionId, { userMessageId: userMessage.id, started: new Promise<void>((resolve) => (started = resolve)) });
     try {
       // Before anything is written: with no usable provider, the message is refused whole.
-      const model = await this.options.providers.resolve();
+      const model = await this.options.providers.resolve(session);
       this.admission.refuseNew(sessionId);
       await this.store.addMessage({ ...userMessage, client_id: clientId });
       const userEvent = await this.events.publish(sessionId, { type: 'user_message', message_id: userMessage.id, message: userMessage });
       const message: Message = {
         id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
         created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
+        provider: model.provider, model: model.modelId,
       };
       await this.store.addMessage({ ...message, client_id: null });
       await this.events.publish(sessionId, { type: 'message_start', message_id: message.id, message: { ...message } });
@@ -132,6 +147,39 @@ export class ReplyLifecycle {
       this.starting.delete(sessionId);
       started();
     }
+  }
+
+  /**
+   * POST /compact: summarises the older part of the session's conversation now. It holds the
+   * session's reply slot meanwhile (SessionBusy while a reply runs; a message sent meanwhile waits
+   * or is refused like one sent during a reply). Messages are never changed: a summary is added.
+   */
+  async compact(sessionId: string): Promise<CompactResult> {
+    const admitted = (await this.admission.admit(sessionId, { clientId: null, queue: false })) as Admitted;
+    const { session, slot } = admitted;
+    const controller = new AbortController();
+    const done = this.runCompaction(session, controller.signal);
+    this.compacting.set(sessionId, { controller, done: done.then(ignore, ignore) });
+    try {
+      return await done;
+    } finally {
+      this.compacting.delete(sessionId);
+      slot.release();
+    }
+  }
+
+  private async runCompaction(session: SessionSummary, signal: AbortSignal): Promise<CompactResult> {
+    const resolved = await this.options.providers.resolve(session);
+    const history = (await this.store.listMessages(session.id, {})).items;
+    const context = await this.options.context.forReply({ session, history, publish: (payload) => this.events.publish(session.id, payload), signal });
+    const mode = session.execution_mode ?? this.options.settings.get().execution_mode;
+    const tools = mode === 'chat' ? [] : await this.options.catalog.tools(session.id);
+    const system = buildSystemPrompt(session, tools, mode === 'chat' ? [] : this.options.catalog.instructions(session.id));
+    const summary = await context.compactNow({ resolved, system, tools: tools.map(toFunctionTool) });
+    const usage = context.usage() ?? session.context;
+    const updated = await this.store.updateSession(session.id, { context: usage });
+    if (updated) await this.events.publish(session.id, { type: 'session_updated', session: updated });
+    return { summary, context: usage };
   }
 
   /** Stops the running reply of a session: the provider request and tools are aborted; the partial reply is kept. */
@@ -169,15 +217,19 @@ export class ReplyLifecycle {
       const waiting = message && (await this.store.listApprovals(session.id, 'pending')).some((a) => a.message_id === message.id);
       if (message && waiting) {
         const userMessage = messages.slice(0, index).findLast((m) => m.role === 'user')!;
-        const model = this.options.providers.resolve();
+        const model = this.options.providers.resolve(session);
         // Awaited by the loop once the approval is answered; until then a failure waits there.
         model.catch(ignore);
         const slot = await this.admission.resume(session.id);
-        // Waiting from the first request on: the loop gets back to the approval only once it has
-        // rebuilt the conversation, and on a database that answers later a client would see it running.
-        const waitingSession = await this.store.updateSession(session.id, { status: 'waiting_approval' });
+        // Written before the server answers anything: until the loop reaches the approval again
+        // (its extensions may take a while to start), the session still waits for a person.
+        let waitingSession = session;
+        if (session.status !== 'waiting_approval') {
+          waitingSession = (await this.store.updateSession(session.id, { status: 'waiting_approval' })) ?? session;
+          await this.events.publish(session.id, { type: 'session_updated', session: waitingSession });
+        }
         const afterSeq = await this.events.head(session.id);
-        this.launch({ session: waitingSession ?? session, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), resumedWaiting: true });
+        this.launch({ session: waitingSession, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), status: 'waiting_approval' });
         continue;
       }
       for (const stale of messages.filter((m) => m.status === 'running')) {
@@ -197,8 +249,9 @@ export class ReplyLifecycle {
     this.admission.close();
     // A reply being started finishes starting (or fails) first, so that it is stopped here too.
     await Promise.all([...this.starting.values()].map((starting) => starting.started));
+    for (const { controller } of this.compacting.values()) controller.abort(new StopReason('shutdown'));
     const replies = [...this.running.values()];
-    const all = Promise.all(replies.map((r) => r.done));
+    const all = Promise.all([...replies.map((r) => r.done), ...[...this.compacting.values()].map((c) => c.done)]);
     const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([all, timer]);
     const leftWaiting: Promise<void>[] = [];
@@ -244,16 +297,27 @@ export class ReplyLifecycle {
     return reply;
   }
 
-  private async run(reply: RunningReply, { session, model, history, resumedWaiting }: Launch): Promise<Message> {
+  private async run(reply: RunningReply, { session, model, history, status = 'running' }: Launch): Promise<Message> {
     const { writer, controller } = reply;
     const settings = this.options.settings.get();
     try {
-      if (!resumedWaiting) await this.setStatus(reply, 'running');
+      await this.setStatus(reply, status);
+      const past = history ?? (await this.store.listMessages(session.id, {})).items.filter((m) => m.id !== reply.message.id);
+      const context = await this.options.context.forReply({
+        session,
+        history: past,
+        publish: (payload) => writer.publish(payload),
+        messageId: reply.message.id,
+        signal: controller.signal,
+      });
+      // Read when the reply ends: how full the context is then (as before the reply, if no model call was made).
+      writer.contextUsage = () => context.usage(writer.message) ?? session.context;
       const job = {
         writer,
         session,
         model,
-        history: history ?? (await this.store.listMessages(session.id, {})).items.filter((m) => m.id !== reply.message.id),
+        context,
+        history: past,
         mode: session.execution_mode ?? settings.execution_mode,
         maxTurns: settings.max_turns,
         toolTimeoutMs: settings.tool_timeout_ms,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, ToolCallPart, ToolResultBody, Usage } from '../api/messages.js';
+import type { ContextUsage } from '../api/context.js';
 import type { EventPayload } from '../api/events.js';
 import type { EventLog } from '../events/event-log.js';
 import { replyEnd } from '../events/reply-end.js';
@@ -9,7 +10,7 @@ import type { StepToolCall } from './model-step.js';
 export interface ReplyWriterOptions {
   /** The assistant message, already stored; the writer changes it in place. */
   message: Message;
-  store: Pick<Store, 'saveMessage' | 'addUsage'>;
+  store: Pick<Store, 'saveMessage' | 'addUsage' | 'updateSession'>;
   events: EventLog;
   /** Text is saved at most this often while it streams. */
   flushIntervalMs?: number;
@@ -42,6 +43,8 @@ export class ReplyWriter {
   private relayScheduled = false;
   /** Set when the session is deleted, or when shutdown leaves the reply waiting for a person. */
   detached = false;
+  /** How full the session's context is when the reply ends: saved with the session, sent with message_complete. */
+  contextUsage: (() => ContextUsage | null) | null = null;
 
   constructor(options: ReplyWriterOptions) {
     this.message = options.message;
@@ -132,7 +135,9 @@ export class ReplyWriter {
     this.message.error = error;
     await this.save();
     if (this.message.usage) await this.store.addUsage(this.sessionId, this.message.usage);
-    await this.emit(replyEnd(this.message));
+    const context = this.contextUsage?.() ?? null;
+    if (context) await this.store.updateSession(this.sessionId, { context });
+    await this.emit(replyEnd(this.message, context ?? undefined));
     return this.message;
   }
 

@@ -21,7 +21,7 @@ export const Approval = z
 export type Approval = z.infer<typeof Approval>;
 
 export const ResolveApprovalRequest = z
-  .object({ decision: ApprovalDecision, message: z.string().max(10_000).optional() })
+  .strictObject({ decision: ApprovalDecision, message: z.string().max(10_000).optional() })
   .openapi('ResolveApprovalRequest');
 export type ResolveApprovalRequest = z.infer<typeof ResolveApprovalRequest>;
 

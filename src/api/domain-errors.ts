@@ -9,6 +9,8 @@ export type DomainErrorCode =
   | 'not_found'
   | 'invalid_cursor'
   | 'invalid_working_directory'
+  | 'invalid_model'
+  | 'provider_not_configured'
   | 'invalid_provider'
   | 'invalid_extension_config'
   | 'no_provider'
@@ -16,7 +18,8 @@ export type DomainErrorCode =
   | 'duplicate_message'
   | 'approval_already_resolved'
   | 'extension_exists'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'context_too_long';
 
 /** An error the domain expects (bad input, a missing thing, a conflict), with a sentence a person can act on. */
 export class DomainError extends Error {
@@ -44,9 +47,9 @@ export class NotFound extends DomainError {
   }
 }
 
-/** A request that is well-formed but names something unusable (a cursor, a directory). */
+/** A request that is well-formed but names something unusable (a cursor, a directory, a provider not set up). */
 export class InvalidInput extends DomainError {
-  constructor(code: 'invalid_cursor' | 'invalid_working_directory', message: string) {
+  constructor(code: 'invalid_cursor' | 'invalid_working_directory' | 'invalid_model' | 'provider_not_configured', message: string) {
     super(code, message);
   }
 }
@@ -82,5 +85,12 @@ export class NoProvider extends DomainError {
 export class ShuttingDown extends DomainError {
   constructor() {
     super('shutting_down', 'The server is shutting down; send the message again once it is back.');
+  }
+}
+
+/** The model's view of a session cannot be brought under its context window, even compacted. */
+export class ContextTooLong extends DomainError {
+  constructor(message: string) {
+    super('context_too_long', message);
   }
 }

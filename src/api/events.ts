@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { Message, ToolResultBody } from './messages.js';
 import { SessionSummary } from './sessions.js';
+import { ContextSummary, ContextUsage } from './context.js';
 
 // One definition per event: these objects are what SSE frames, WebSocket messages and the store carry.
 
@@ -47,7 +48,14 @@ export const ToolResultEvent = z
   .object({ ...envelope, type: z.literal('tool_result'), id: z.string(), ...ToolResultBody.shape })
   .openapi('ToolResultEvent', { description: 'What a tool call gave back (`id` is the tool call id).' });
 export const MessageCompleteEvent = z
-  .object({ ...envelope, type: z.literal('message_complete'), message: Message })
+  .object({
+    ...envelope,
+    type: z.literal('message_complete'),
+    message: Message,
+    context: ContextUsage.optional().openapi({
+      description: "The session's context after the reply. Every reply's own message_complete carries it; the copy that answers a repeated request for a reply that had already ended does not.",
+    }),
+  })
   .openapi('MessageCompleteEvent', { description: 'The reply ended; `message.status` says how (complete, cancelled).' });
 export const ErrorEvent = z
   .object({ ...envelope, type: z.literal('error'), error: z.string(), code: z.string() })
@@ -55,6 +63,18 @@ export const ErrorEvent = z
 export const SessionUpdatedEvent = z
   .object({ ...envelope, type: z.literal('session_updated'), session: SessionSummary })
   .openapi('SessionUpdatedEvent', { description: 'Name, status or usage of the session changed.' });
+export const ContextCompactedEvent = z
+  .object({
+    ...envelope,
+    type: z.literal('context_compacted'),
+    summary: ContextSummary,
+    tokens_before: z.number().int(),
+    tokens_after: z.number().int(),
+  })
+  .openapi('ContextCompactedEvent', {
+    description:
+      "The older part of the conversation was summarised: the model now sees the summary instead of the messages up to `summary.through_message_id` (the history keeps them). `message_id` is the reply it happened in, absent for POST /compact.",
+  });
 export const ResyncEvent = z
   .object({
     ...envelope,
@@ -78,6 +98,7 @@ export const SessionEvent = z
     MessageCompleteEvent,
     ErrorEvent,
     SessionUpdatedEvent,
+    ContextCompactedEvent,
     ResyncEvent,
   ])
   .openapi('SessionEvent');

@@ -23,6 +23,7 @@ export const Extension = z
     last_error: z.string().nullable().openapi({ description: 'The most recent failure (kept after a later successful start; `state` says whether it is current).' }),
     tools: z.array(ExtensionToolInfo).openapi({ description: 'Known from its last start (built-in extensions: always). `POST /api/extensions/start` starts enabled extensions to list them.' }),
     created_at: z.string().openapi({ format: 'date-time' }),
+    session_id: z.string().nullable().openapi({ description: "The session whose own extension this is (offered in that session's replies only, deleted with it); null: server-wide." }),
   })
   .openapi('Extension');
 export type Extension = z.infer<typeof Extension>;
@@ -41,7 +42,7 @@ const ExtensionConfig = z.record(z.string(), z.unknown()).openapi({
 });
 
 export const AddExtensionRequest = z
-  .object({
+  .strictObject({
     name: extensionName.openapi({ example: 'developer' }),
     type: ExtensionType.optional().openapi({ description: 'Default: stdio when config.command is set, streamable_http when config.url is, else builtin for a built-in name (`developer`).' }),
     config: ExtensionConfig.default({}).openapi({ example: { allow_shell: true } }),
@@ -62,4 +63,9 @@ export type UpdateExtensionRequest = z.infer<typeof UpdateExtensionRequest>;
 
 export const ExtensionIdParam = z.object({
   id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' }, description: 'The extension id or its name.' }),
+});
+
+export const SessionExtensionParams = z.object({
+  id: z.string().max(200).openapi({ param: { name: 'id', in: 'path' }, description: 'The session id.' }),
+  extension_id: z.string().max(200).openapi({ param: { name: 'extension_id', in: 'path' }, description: "The extension's id or its name." }),
 });

@@ -62,6 +62,15 @@ function clauseFor(issue: Issue, { prefix, root = 'the value', input }: IssueSen
       if (issue.format === 'url') return `${field} must be a valid URL`;
       if (issue.format === 'regex') return `${field} holds characters it may not contain`;
       return `${field} must be a valid ${issue.format}`;
+    case 'invalid_union': {
+      // `orNull(SomeEnum)`: the values each branch would take, here, e.g. "anthropic", …, null.
+      const values = issue.errors
+        .flat()
+        .filter((branch) => branch.path.length === 0)
+        .flatMap((branch) => (branch.code === 'invalid_value' ? branch.values : branch.code === 'invalid_type' && branch.expected === 'null' ? [null] : []));
+      if (values.length > 1) return `${field} must be one of ${values.map((option) => JSON.stringify(option)).join(', ')}`;
+      return `${field} is not valid`;
+    }
     case 'not_multiple_of':
       return `${field} must be a multiple of ${issue.divisor}`;
     case 'custom':

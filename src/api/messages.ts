@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { orNull } from './nullable.js';
+import { ProviderName } from './providers.js';
 
 export const Usage = z
   .object({
@@ -60,12 +61,14 @@ export const Message = z
     usage: orNull(Usage).openapi({ description: 'Tokens the reply used (assistant messages).' }),
     error: z.object({ error: z.string(), code: z.string() }).nullable(),
     reply_to: z.string().nullable().openapi({ description: 'For an assistant message: the user message it answers.' }),
+    provider: orNull(ProviderName).openapi({ description: 'For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it).' }),
+    model: z.string().nullable().openapi({ description: 'For an assistant message: the model that wrote it.' }),
   })
   .openapi('Message');
 export type Message = z.infer<typeof Message>;
 
 export const SendMessageRequest = z
-  .object({
+  .strictObject({
     content: z.string().min(1).max(1_000_000),
     role: z.literal('user').optional().openapi({ description: 'Only user messages can be sent.' }),
     id: z

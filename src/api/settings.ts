@@ -18,6 +18,12 @@ export const Settings = z
     allowed_origins: z.array(origin).max(100).openapi({ description: "Browser origins besides the server's own that may call the API." }),
     allowed_hosts: z.array(hostName).max(100).openapi({ description: 'Host names besides loopback and the bound host that the server answers to.' }),
     tool_timeout_ms: z.number().int().min(100).max(3_600_000).openapi({ description: 'Default timeout of one tool call.' }),
+    compaction_threshold: z.number().min(0.2).max(0.95).openapi({
+      description: "Share of the model's context window past which the older part of a conversation is compacted before the next model call.",
+    }),
+    default_working_directory: z.string().min(1).max(4096).openapi({
+      description: "Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`.",
+    }),
     env_passthrough: z.array(environmentVariableName).max(100).openapi({
       description:
         "Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts.",
@@ -33,6 +39,9 @@ export const defaultSettings: Settings = {
   allowed_origins: [],
   allowed_hosts: [],
   tool_timeout_ms: 120_000,
+  compaction_threshold: 0.8,
+  // The user's home, not wherever the server happened to be started; expanded when used.
+  default_working_directory: '~',
   env_passthrough: [],
 };
 

@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { followSession, keyOf, type FollowSessionOptions, type KeySource, type SessionFollower } from './follow-session.js';
 import { GoosedError } from './goosed-error.js';
+import type { ExactBodyMethod } from './exact-body.js';
 import type { paths } from './schema.js';
 
 export interface GoosedClientOptions {
@@ -11,8 +12,12 @@ export interface GoosedClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export interface GoosedClient extends Client<paths> {
+export interface GoosedClient extends Omit<Client<paths>, 'POST' | 'PUT' | 'PATCH'> {
   readonly baseUrl: string;
+  /** A body with a field the route does not take is a type error (as it is a 400 from goosed). */
+  POST: ExactBodyMethod<'post'>;
+  PUT: ExactBodyMethod<'put'>;
+  PATCH: ExactBodyMethod<'patch'>;
   /** Follows a session's events with reconnect and replay (see `followSession`). */
   followSession(sessionId: string, options: Omit<FollowSessionOptions, 'baseUrl' | 'sessionId' | 'key' | 'fetch'>): SessionFollower;
 }
@@ -32,11 +37,13 @@ export function createGoosedClient(options: GoosedClientOptions): GoosedClient {
       return request;
     },
   });
-  return Object.assign(client, {
+  const goosed = Object.assign(client, {
     baseUrl,
     followSession: (sessionId: string, follow: Omit<FollowSessionOptions, 'baseUrl' | 'sessionId' | 'key' | 'fetch'>) =>
       followSession({ ...follow, baseUrl, sessionId, key: options.key, fetch: fetchImpl }),
   });
+  // The same methods: ExactBodyMethod only narrows what their bodies may hold.
+  return goosed as unknown as GoosedClient;
 }
 
 type Result<T> = { data?: T; error?: unknown; response: Response };

@@ -602,7 +602,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message and wait for the complete reply
-         * @description Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}`; what it wrote is kept in the history.
+         * @description Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}` (422 `context_too_long` when the conversation does not fit the model even compacted); what it wrote is kept in the history.
          */
         post: {
             parameters: {
@@ -687,6 +687,15 @@ export interface paths {
                 };
                 /** @description Unsupported content type */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed, but cannot be carried out (context_too_long: the conversation does not fit the model even compacted) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -884,6 +893,178 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/compact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Summarise the older part of the conversation now
+         * @description The model writes a summary of every turn but the most recent ones; from then on it sees the summary instead of them. The history keeps every message. Followers get `context_compacted`. 409 `session_busy` while a reply runs (a message sent meanwhile is answered the same way). `summary` is null when there is no older turn to summarise.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The summary and the context after it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CompactResult"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Well-formed, but cannot be carried out (context_too_long: the conversation does not fit the model even compacted) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's summaries, oldest first
+         * @description The model sees the last one, then the messages after its `through_message_id`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The summaries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContextSummary"][];
+                    };
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2057,6 +2238,235 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/sessions/{id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's own extensions
+         * @description Offered in this session's replies only, besides the server-wide ones (`GET /api/extensions`). Reading the list starts nothing.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The extensions, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Extension"][];
+                    };
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an extension to one session
+         * @description As `POST /api/extensions`, for this session only: its tools are offered in this session's replies, and it is deleted with the session. It starts in the background. A name used in the session, or by a server-wide extension (both would offer the same tool names), is 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AddExtensionRequest"];
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Extension"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unsupported content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/extensions/{extension_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of a session's own extensions
+         * @description Stops it. Remembered always_allow / always_deny decisions about its tools stay (they are by tool name, shared by every session).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The session id. */
+                    id: string;
+                    /** @description The extension's id or its name. */
+                    extension_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The secret key is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host, Origin or a request from another site not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/config": {
         parameters: {
             query?: never;
@@ -2266,6 +2676,11 @@ export interface components {
             persisted: boolean;
             message_count: number;
             usage: components["schemas"]["Usage"];
+            context: components["schemas"]["ContextUsage"];
+            /** @description The provider this session's replies use; null follows the server's current provider. */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description The model this session's replies use; null: the provider's configured model (or its default). */
+            model: string | null;
         };
         /**
          * @description auto runs every tool; approve asks before every tool; smart_approval runs read-only tools and asks for the rest; chat offers no tools.
@@ -2279,6 +2694,14 @@ export interface components {
             output_tokens: number;
             total_tokens: number;
         };
+        ContextUsage: {
+            /** @description Tokens the model's view of the session holds (as of the last model call): the provider's count of the last prompt, plus an estimate of what was added since. */
+            tokens: number;
+            /** @description The model's context window in tokens; null while it is not known. */
+            limit: number | null;
+        };
+        /** @enum {string} */
+        ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
         Error: {
             /** @description A sentence a person can act on. */
             error: string;
@@ -2304,6 +2727,11 @@ export interface components {
             persisted: boolean;
             message_count: number;
             usage: components["schemas"]["Usage"];
+            context: components["schemas"]["ContextUsage"];
+            /** @description The provider this session's replies use; null follows the server's current provider. */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description The model this session's replies use; null: the provider's configured model (or its default). */
+            model: string | null;
             messages: components["schemas"]["Message"][];
         };
         Message: {
@@ -2325,6 +2753,10 @@ export interface components {
             } | null;
             /** @description For an assistant message: the user message it answers. */
             reply_to: string | null;
+            /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+            provider: components["schemas"]["ProviderName"] | null;
+            /** @description For an assistant message: the model that wrote it. */
+            model: string | null;
         };
         /** @enum {string} */
         MessageRole: "user" | "assistant";
@@ -2370,13 +2802,43 @@ export interface components {
             /** @example My Project */
             name?: string;
             /**
-             * @description An existing directory; defaults to the server's current directory.
+             * @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default.
              * @example /path/to/project
              */
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
         };
-        ImportSessionRequest: components["schemas"]["SessionExport"] & {
+        ImportSessionRequest: {
+            /** @enum {string} */
+            format: "goosed.session";
+            /** @enum {number} */
+            version: 1;
+            exported_at: string;
+            session: {
+                name: string;
+                working_directory: string;
+                execution_mode: components["schemas"]["ExecutionMode"] | null;
+                created_at: string;
+            };
+            messages: {
+                role: components["schemas"]["MessageRole"];
+                /** @description The message's text (all text parts joined). */
+                content: string;
+                parts: components["schemas"]["MessagePart"][];
+                status: components["schemas"]["MessageStatus"];
+                /** Format: date-time */
+                created_at: string;
+                /** @description Tokens the reply used (assistant messages). */
+                usage: components["schemas"]["Usage"] | null;
+                error: {
+                    error: string;
+                    code: string;
+                } | null;
+                /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+                provider?: components["schemas"]["ProviderName"] | null;
+                /** @description For an assistant message: the model that wrote it. */
+                model?: string | null;
+            }[];
             /** @description Overrides the exported working directory (which must exist on this machine otherwise). */
             working_directory?: string;
         };
@@ -2406,12 +2868,21 @@ export interface components {
                     error: string;
                     code: string;
                 } | null;
+                /** @description For an assistant message: the provider that wrote it (null for user messages and replies written before goosed recorded it). */
+                provider?: components["schemas"]["ProviderName"] | null;
+                /** @description For an assistant message: the model that wrote it. */
+                model?: string | null;
             }[];
         };
         UpdateSessionRequest: {
             name?: string;
+            /** @description An existing directory: absolute, `~` or `~/...` (the user's home; `~user` is refused), or relative to the default_working_directory setting, which is also the default. */
             working_directory?: string;
             execution_mode?: components["schemas"]["ExecutionMode"] | null;
+            /** @description A configured provider (stored, or usable from the environment) for this session; null follows the server's current one (and clears model). Choosing another provider clears model unless model is given. */
+            provider?: components["schemas"]["ProviderName"] | null;
+            /** @description A model of the session's provider; null: the provider's configured model. Needs a provider. */
+            model?: string | null;
         };
         SendMessageRequest: {
             content: string;
@@ -2425,7 +2896,7 @@ export interface components {
             /** @description Wait for a running reply to finish instead of answering 409 session_busy. */
             queue?: boolean;
         };
-        SessionEvent: components["schemas"]["UserMessageEvent"] | components["schemas"]["MessageStartEvent"] | components["schemas"]["ContentDeltaEvent"] | components["schemas"]["ToolUseEvent"] | components["schemas"]["ToolProgressEvent"] | components["schemas"]["ApprovalRequestEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["ToolResultEvent"] | components["schemas"]["MessageCompleteEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["SessionUpdatedEvent"] | components["schemas"]["ResyncEvent"];
+        SessionEvent: components["schemas"]["UserMessageEvent"] | components["schemas"]["MessageStartEvent"] | components["schemas"]["ContentDeltaEvent"] | components["schemas"]["ToolUseEvent"] | components["schemas"]["ToolProgressEvent"] | components["schemas"]["ApprovalRequestEvent"] | components["schemas"]["ApprovalResolvedEvent"] | components["schemas"]["ToolResultEvent"] | components["schemas"]["MessageCompleteEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["SessionUpdatedEvent"] | components["schemas"]["ContextCompactedEvent"] | components["schemas"]["ResyncEvent"];
         /** @description A user message was added to the session. */
         UserMessageEvent: {
             /** @description Per-session, strictly increasing. */
@@ -2585,6 +3056,7 @@ export interface components {
              */
             type: "message_complete";
             message: components["schemas"]["Message"];
+            context?: components["schemas"]["ContextUsage"] & unknown;
         };
         /** @description The reply failed (what was produced is kept), or a WebSocket frame was refused. */
         ErrorEvent: {
@@ -2619,6 +3091,37 @@ export interface components {
             type: "session_updated";
             session: components["schemas"]["SessionSummary"];
         };
+        /** @description The older part of the conversation was summarised: the model now sees the summary instead of the messages up to `summary.through_message_id` (the history keeps them). `message_id` is the reply it happened in, absent for POST /compact. */
+        ContextCompactedEvent: {
+            /** @description Per-session, strictly increasing. */
+            seq: number;
+            session_id: string;
+            /** @description The assistant message the event belongs to. */
+            message_id?: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "context_compacted";
+            summary: components["schemas"]["ContextSummary"];
+            tokens_before: number;
+            tokens_after: number;
+        };
+        ContextSummary: {
+            id: string;
+            session_id: string;
+            text: string;
+            /** @description The last message the summary replaces: every message up to and including it. */
+            through_message_id: string;
+            /** @description The model's view before the compaction, in tokens. */
+            tokens_before: number;
+            /** @description The same view with this summary in place of the messages it replaces. */
+            tokens_after: number;
+            /** Format: date-time */
+            created_at: string;
+        };
         /** @description Events the client asked for are no longer available: fetch the session again, then follow from this seq. */
         ResyncEvent: {
             /** @description Per-session, strictly increasing. */
@@ -2638,6 +3141,11 @@ export interface components {
         CancelResult: {
             cancelled: boolean;
             message: components["schemas"]["Message"] | null;
+        };
+        CompactResult: {
+            /** @description The new summary; null when there was nothing old enough to summarise. */
+            summary: components["schemas"]["ContextSummary"] | null;
+            context: components["schemas"]["ContextUsage"];
         };
         Approval: {
             id: string;
@@ -2684,10 +3192,10 @@ export interface components {
             name: components["schemas"]["ProviderName"];
             display_name: string;
             description: string;
-            /** @description A key (where one is needed) is stored or found in the environment. */
+            /** @description Set up through the API (stored), or through the environment: what it needs (a key, a base URL) is there and one of its variables (or GOOSE_PROVIDER) names it. */
             configured: boolean;
             current: boolean;
-            /** @description The configured model, else the default one. */
+            /** @description The model its replies use: the configured one, else GOOSE_MODEL when GOOSE_PROVIDER names this provider, else the default one. */
             model: string | null;
             /** @description Credentials in it (a password, a token, a key in the query) are shown as `********`. */
             base_url: string | null;
@@ -2698,9 +3206,11 @@ export interface components {
             api_key_env: string[];
             requires_api_key: boolean;
             requires_base_url: boolean;
+            /** @description The configured context window of the model, in tokens; null follows goosed's catalogue of models. */
+            context_limit: number | null;
+            /** @description The configured cap on tokens the model writes in one call; null follows the catalogue. */
+            output_limit: number | null;
         };
-        /** @enum {string} */
-        ProviderName: "anthropic" | "openai" | "openai_compatible" | "ollama" | "google";
         CurrentProvider: {
             name: components["schemas"]["ProviderName"];
             model: string;
@@ -2714,6 +3224,10 @@ export interface components {
             model: string;
             /** @description The base URL as GET shows it (credentials masked) keeps the stored one. */
             base_url?: string;
+            /** @description The model's context window in tokens, where goosed's catalogue does not know the model or knows it wrong (a local model, a gateway). Without it goosed uses the catalogue, then what the provider's refusals state. */
+            context_limit?: number;
+            /** @description The most tokens the model may write in one call (caps max_output_tokens). */
+            output_limit?: number;
         };
         Extension: {
             id: string;
@@ -2731,6 +3245,8 @@ export interface components {
             tools: components["schemas"]["ExtensionTool"][];
             /** Format: date-time */
             created_at: string;
+            /** @description The session whose own extension this is (offered in that session's replies only, deleted with it); null: server-wide. */
+            session_id: string | null;
         };
         /** @enum {string} */
         ExtensionType: "builtin" | "stdio" | "streamable_http";
@@ -2781,6 +3297,10 @@ export interface components {
             allowed_hosts: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms: number;
+            /** @description Share of the model's context window past which the older part of a conversation is compacted before the next model call. */
+            compaction_threshold: number;
+            /** @description Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`. */
+            default_working_directory: string;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough: string[];
         };
@@ -2796,6 +3316,10 @@ export interface components {
             allowed_hosts?: string[];
             /** @description Default timeout of one tool call. */
             tool_timeout_ms?: number;
+            /** @description Share of the model's context window past which the older part of a conversation is compacted before the next model call. */
+            compaction_threshold?: number;
+            /** @description Where a session works when it is created without a working_directory, and what a relative one is relative to: an existing directory; `~` and `~/...` are the user's home. Default `~`. */
+            default_working_directory?: string;
             /** @description Variables of goosed's environment that shell commands and stdio MCP servers get although goosed withholds them (its own GOOSED_* variables and credentials: *_KEY, *TOKEN, *SECRET, *PASSWORD, ...). Exact names; read when a process starts. */
             env_passthrough?: string[];
         };

@@ -24,3 +24,6 @@ export type ErrorBody = Schemas['Error'];
 export type Extension = Schemas['Extension'];
 export type ExtensionType = Schemas['ExtensionType'];
 export type AddExtensionRequest = Schemas['AddExtensionRequest'];
+export type ContextUsage = Schemas['ContextUsage'];
+export type ContextSummary = Schemas['ContextSummary'];
+export type CompactResult = Schemas['CompactResult'];

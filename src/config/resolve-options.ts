@@ -12,10 +12,16 @@ export interface CommandLineFlags {
   config?: string;
   secretKey?: string;
   databaseUrl?: string;
+  idleExit?: string;
+}
+
+export interface OptionDefaults {
+  /** A server people start runs until stopped (0); one that `goosed acp` starts for editors does not. */
+  idleExitSeconds: number;
 }
 
 /** Flags win over the environment, the environment over the config file, that over defaults. */
-export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv = process.env, defaults: OptionDefaults = { idleExitSeconds: 0 }): ServerOptions {
   const configFile = flags.config ?? env.GOOSED_CONFIG ?? defaultConfigFile(env);
   const file = readConfigFile(configFile);
   const pick = (flag: string | undefined, envName: string) => flag ?? (env[envName] || undefined);
@@ -32,6 +38,8 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
 
   const databaseUrlText = pick(flags.databaseUrl, 'GOOSED_DATABASE_URL') ?? file.database_url ?? null;
   const databaseUrl = databaseUrlText === null ? null : checkDatabaseUrl(databaseUrlText);
+  const idleExitText = pick(flags.idleExit, 'GOOSED_IDLE_EXIT');
+  const idleExitSeconds = idleExitText === undefined ? (file.idle_exit ?? defaults.idleExitSeconds) : parseSeconds(idleExitText, 'idle exit');
 
   const settings: Partial<Settings> = {};
   for (const key of Object.keys(Settings.shape) as (keyof Settings)[]) {
@@ -45,6 +53,7 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
     configFile,
     secretKey,
     databaseUrl,
+    idleExitMs: idleExitSeconds > 0 ? idleExitSeconds * 1000 : null,
     settings,
   };
 }
@@ -67,4 +76,9 @@ function checkDatabaseUrl(text: string): string {
   }
   if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw new ConfigError(`invalid database URL ${JSON.stringify(maskUrlSecrets(text))}: ${usage}`);
   return text;
+}
+
+function parseSeconds(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) throw new ConfigError(`invalid ${what} ${JSON.stringify(text)}: use a whole number of seconds (0: never)`);
+  return Number(text);
 }

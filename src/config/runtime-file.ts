@@ -43,3 +43,20 @@ export function readRuntimeFile(dataDir: string): RuntimeInfo | null {
 export function removeRuntimeFile(dataDir: string): void {
   rmSync(runtimeFilePath(dataDir), { force: true });
 }
+
+/** Whether the process a runtime file names still runs (a file left by a crash names a dead one). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // It exists, but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A crashed goosed nobody reaped (PID 1 of a container may never) is a zombie: dead all the same.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return true; // no /proc here
+  }
+}

@@ -58,4 +58,8 @@ export interface ServerOptions {
   websocket?: Partial<WebSocketOptions>;
   /** How long running replies get to finish at shutdown before they are stopped. */
   shutdownGraceMs?: number;
+  /** A session's own extensions unused for this long are stopped (default 10 minutes; tests shorten it). */
+  sessionExtensionIdleMs?: number;
+  /** After this long without work, `idle` resolves (the CLI then stops); null or absent: never. */
+  idleExitMs?: number | null;
 }

@@ -9,10 +9,18 @@ export class ExtensionConfigError extends InvalidConfig {
   }
 }
 
-/** Names are unique: they prefix the tools' names. */
+/** Names are unique among those a reply may offer (server-wide, and a session's own): they prefix the tools' names. */
 export class ExtensionExists extends Conflict {
-  constructor(name: string) {
-    super('extension_exists', `An extension named "${name}" already exists: change it with PATCH /api/extensions/${name}.`);
+  constructor(name: string, message = `An extension named "${name}" already exists: change it with PATCH /api/extensions/${name}.`) {
+    super('extension_exists', message);
+  }
+
+  static inSession(name: string): ExtensionExists {
+    return new ExtensionExists(name, `The session already has an extension named "${name}".`);
+  }
+
+  static serverWide(name: string): ExtensionExists {
+    return new ExtensionExists(name, `An extension named "${name}" is configured for every session; a session's own needs another name (it prefixes the names of its tools).`);
   }
 }
 

@@ -1,5 +1,6 @@
 // The configured extensions in memory, shared by their settings (admin) and the tool catalog
-// (runtime): each stored row, with the ToolSource made for it on first use. Reading the rows starts nothing.
+// (runtime): each stored row, with the ToolSource made for it on first use, server-wide or of one
+// session. Reading the rows starts nothing.
 import type { ExtensionRecord, Store } from '../store/store.js';
 import { withoutPassthrough, type ChildEnvironment } from './child-environment.js';
 import { createToolSource } from './create-tool-source.js';
@@ -25,47 +26,72 @@ export interface ExtensionRegistryOptions {
   environment?: ChildEnvironment;
 }
 
+/** The server-wide extensions (key null), or one session's own: its entries, and its rows read once. */
+interface Scope {
+  entries: Map<string, ExtensionEntry>;
+  loading: Promise<void> | null;
+}
+
 export class ExtensionRegistry {
-  readonly #entries = new Map<string, ExtensionEntry>();
+  /** null: the server-wide scope. A session's scope is kept while it has extensions. */
+  readonly #scopes = new Map<string | null, Scope>([[null, newScope()]]);
   readonly #rows: ExtensionRegistryOptions['rows'];
   readonly #environment: ChildEnvironment;
-  #loading: Promise<void> | null = null;
 
   constructor({ rows, environment = withoutPassthrough }: ExtensionRegistryOptions) {
     this.#rows = rows;
     this.#environment = environment;
   }
 
-  /** Reads the stored rows, once; a failed read is tried again at the next call. */
-  load(): Promise<void> {
-    this.#loading ??= this.#readRows().catch((error: unknown) => {
-      this.#loading = null;
+  /**
+   * Reads the stored rows of a scope (server-wide, or a session's own), once; a failed read is tried
+   * again at the next call. A session with none is read again at its next use, so that a session
+   * without extensions (most of them) costs no memory here.
+   */
+  async load(sessionId: string | null = null): Promise<void> {
+    const scope = this.#scope(sessionId);
+    scope.loading ??= this.#readRows(scope, sessionId).catch((error: unknown) => {
+      scope.loading = null;
       throw error;
     });
-    return this.#loading;
+    await scope.loading;
+    if (sessionId !== null && scope.entries.size === 0 && this.#scopes.get(sessionId) === scope) this.#scopes.delete(sessionId);
   }
 
-  /** Every entry, oldest first (none before load()). */
-  all(): ExtensionEntry[] {
-    return [...this.#entries.values()];
+  /** Every entry of a scope, oldest first (none before load()). */
+  all(sessionId: string | null = null): ExtensionEntry[] {
+    return [...(this.#scopes.get(sessionId)?.entries.values() ?? [])];
   }
 
-  get(id: string): ExtensionEntry | undefined {
-    return this.#entries.get(id);
+  /** The sessions whose own extensions are known here. */
+  sessions(): string[] {
+    return [...this.#scopes.keys()].filter((key): key is string => key !== null);
   }
 
-  find(idOrName: string): ExtensionEntry | undefined {
-    return this.#entries.get(idOrName) ?? this.all().find((entry) => entry.record.name === idOrName);
+  get(id: string, sessionId: string | null = null): ExtensionEntry | undefined {
+    return this.#scopes.get(sessionId)?.entries.get(id);
+  }
+
+  /** By id, or by name, within one scope. */
+  find(idOrName: string, sessionId: string | null = null): ExtensionEntry | undefined {
+    return this.get(idOrName, sessionId) ?? this.all(sessionId).find((entry) => entry.record.name === idOrName);
   }
 
   add(record: ExtensionRecord, source: ToolSource): ExtensionEntry {
     const entry = { ...newEntry(record), source };
-    this.#entries.set(record.id, entry);
+    this.#scope(record.session_id).entries.set(record.id, entry);
     return entry;
   }
 
-  delete(id: string): void {
-    this.#entries.delete(id);
+  delete(record: ExtensionRecord): void {
+    this.#scopes.get(record.session_id)?.entries.delete(record.id);
+  }
+
+  /** Forgets a session's scope (the session is gone) and hands back its entries, to be stopped. */
+  dropSession(sessionId: string): ExtensionEntry[] {
+    const entries = this.all(sessionId);
+    this.#scopes.delete(sessionId);
+    return entries;
   }
 
   /** A new config: a new source, and nothing known about its tools yet. */
@@ -90,14 +116,25 @@ export class ExtensionRegistry {
     return entry.source;
   }
 
-  async #readRows(): Promise<void> {
-    for (const record of await this.#rows.list()) if (!this.#entries.has(record.id)) this.#entries.set(record.id, newEntry(record));
+  #scope(sessionId: string | null): Scope {
+    let scope = this.#scopes.get(sessionId);
+    if (!scope) this.#scopes.set(sessionId, (scope = newScope()));
+    return scope;
+  }
+
+  async #readRows(scope: Scope, sessionId: string | null): Promise<void> {
+    const rows = await (sessionId === null ? this.#rows.list() : this.#rows.list(sessionId));
+    for (const record of rows) if (!scope.entries.has(record.id)) scope.entries.set(record.id, newEntry(record));
   }
 }
 
 /** Built-in extensions run in this process: listing their tools starts nothing. */
 export function isInProcess(entry: ExtensionEntry): boolean {
   return entry.record.type === 'builtin';
+}
+
+function newScope(): Scope {
+  return { entries: new Map(), loading: null };
 }
 
 function newEntry(record: ExtensionRecord): ExtensionEntry {

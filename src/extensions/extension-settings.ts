@@ -28,10 +28,13 @@ export class ExtensionSettings {
     this.#catalog = catalog;
   }
 
-  /** With `start`, enabled extensions that are not running are started so that their tools are known. */
-  async list({ start }: { start: boolean }): Promise<Extension[]> {
-    await this.#registry.load();
-    const entries = this.#registry.all();
+  /**
+   * The server-wide extensions, or with `sessionId` that session's own. With `start`, enabled ones
+   * that are not running are started so that their tools are known.
+   */
+  async list({ start, sessionId = null }: { start: boolean; sessionId?: string | null }): Promise<Extension[]> {
+    await this.#registry.load(sessionId);
+    const entries = this.#registry.all(sessionId);
     await Promise.all(entries.filter((entry) => (start && entry.record.enabled) || isInProcess(entry)).map((entry) => this.#catalog.start(entry)));
     return entries.map(describe);
   }
@@ -42,11 +45,17 @@ export class ExtensionSettings {
     return describe(entry);
   }
 
-  /** Throws ExtensionConfigError (a config it cannot use) or ExtensionExists. */
-  async add(request: AddExtensionRequest): Promise<Extension> {
-    await this.#registry.load();
+  /**
+   * Adds a server-wide extension, or with `sessionId` one of that session only (the caller makes
+   * sure the session exists). Throws ExtensionConfigError (a config it cannot use) or
+   * ExtensionExists: a name is unique server-wide, and a session's own may not take a server-wide
+   * one's name either, since both would offer the same tool names.
+   */
+  async add(request: AddExtensionRequest, sessionId: string | null = null): Promise<Extension> {
+    await Promise.all([this.#registry.load(), sessionId === null ? null : this.#registry.load(sessionId)]);
     const type = inferExtensionType(request.name, request.config, request.type);
-    if (this.#registry.find(request.name)) throw new ExtensionExists(request.name);
+    if (this.#registry.find(request.name)) throw sessionId === null ? new ExtensionExists(request.name) : ExtensionExists.serverWide(request.name);
+    if (sessionId !== null && this.#registry.find(request.name, sessionId)) throw ExtensionExists.inSession(request.name);
     const record: ExtensionRecord = {
       id: randomUUID(),
       name: request.name,
@@ -54,13 +63,14 @@ export class ExtensionSettings {
       config: request.config,
       enabled: request.enabled ?? true,
       created_at: new Date().toISOString(),
+      session_id: sessionId,
     };
     // In the registry before the write, so that a second add of the name meanwhile is refused.
     const entry = this.#registry.add(record, this.#registry.createSource(record));
     try {
       await this.#store.extensions.insert(record);
     } catch (error) {
-      this.#registry.delete(record.id);
+      this.#registry.delete(record);
       throw error;
     }
     await this.#catalog.restart(entry);
@@ -87,19 +97,29 @@ export class ExtensionSettings {
     return this.update(entry.record.id, { enabled: !entry.record.enabled });
   }
 
-  /** Stops it, forgets it, and forgets the always_allow / always_deny decisions about its tools. */
-  async remove(idOrName: string): Promise<void> {
-    const entry = await this.#require(idOrName);
-    this.#registry.delete(entry.record.id);
+  /**
+   * Stops it and forgets it. A server-wide one's always_allow / always_deny decisions about its tools
+   * go too; a session's own leaves them, for the same server an editor gives its next session.
+   */
+  async remove(idOrName: string, sessionId: string | null = null): Promise<void> {
+    const entry = await this.#require(idOrName, sessionId);
+    this.#registry.delete(entry.record);
     await this.#store.extensions.delete(entry.record.id);
-    const prefix = `${entry.record.name}__`;
-    for (const { tool } of await this.#store.permissions.list()) if (tool.startsWith(prefix)) await this.#store.permissions.clear(tool);
+    if (sessionId === null) {
+      const prefix = `${entry.record.name}__`;
+      for (const { tool } of await this.#store.permissions.list()) if (tool.startsWith(prefix)) await this.#store.permissions.clear(tool);
+    }
     if (entry.source) await this.#catalog.stop(entry.record.name, entry.source);
   }
 
-  async #require(idOrName: string): Promise<ExtensionEntry> {
-    await this.#registry.load();
-    const entry = this.#registry.find(idOrName);
+  /** The session was deleted (its rows with it): its own extensions stop and are forgotten. */
+  closeSession(sessionId: string): Promise<void> {
+    return this.#catalog.closeSession(sessionId);
+  }
+
+  async #require(idOrName: string, sessionId: string | null = null): Promise<ExtensionEntry> {
+    await this.#registry.load(sessionId);
+    const entry = this.#registry.find(idOrName, sessionId);
     if (!entry) throw new ExtensionNotFound(idOrName);
     return entry;
   }
@@ -118,5 +138,6 @@ function describe(entry: ExtensionEntry): Extension {
     last_error: entry.configError ?? source?.lastError ?? null,
     tools: (entry.knownTools ?? []).map((tool) => ({ name: exposedToolName(record.name, tool.name), description: tool.description, read_only: tool.readOnly })),
     created_at: record.created_at,
+    session_id: record.session_id,
   };
 }

@@ -69,12 +69,12 @@ export interface ExtensionInstructions {
   text: string;
 }
 
-/** Where the agent gets its tools each reply. */
+/** Where the agent gets its tools each reply: those of every session, and the session's own. */
 export interface ToolCatalog {
-  /** The tools of the enabled extensions, starting those not running yet. */
-  tools(): Promise<ExposedTool[]>;
-  /** Of the extensions running now: ask after tools(), which starts them. */
-  instructions(): ExtensionInstructions[];
+  /** The tools of the enabled extensions of a reply in the session, starting those not running yet. */
+  tools(sessionId: string): Promise<ExposedTool[]>;
+  /** Of those extensions, the ones running now: ask after tools(), which starts them. */
+  instructions(sessionId: string): ExtensionInstructions[];
 }
 
 export function textResult(content: string): ToolResult {

@@ -101,6 +101,19 @@ export function apiKeyFromEnvironment(name: ProviderName, env: Environment = pro
   return undefined;
 }
 
+/**
+ * Set up through the environment alone: what the provider requires is there, and one of its own
+ * variables (or GOOSE_PROVIDER) names it. Ollama needs nothing, so only OLLAMA_HOST or
+ * GOOSE_PROVIDER=ollama say it was set up; its default address alone does not.
+ */
+export function configuredInEnvironment(name: ProviderName, env: Environment = process.env): boolean {
+  const info = getProviderInfo(name);
+  const apiKey = apiKeyFromEnvironment(name, env);
+  const baseUrl = info.baseUrlEnv ? env[info.baseUrlEnv]?.trim() : undefined;
+  if ((info.requiresApiKey && !apiKey) || (info.requiresBaseUrl && !baseUrl)) return false;
+  return Boolean(apiKey || baseUrl || env.GOOSE_PROVIDER?.trim() === name);
+}
+
 export interface ProviderConnection {
   apiKey: string | undefined;
   /** In the form the AI SDK package expects (Anthropic with `/v1`, Ollama with `/api`). */

@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { isSecretParam, maskUrlSecretsInText } from '../api/secret-mask.js';
 import type { ProviderName } from '../api/provider-names.js';
 import { getProviderInfo } from './catalog.js';
+import { contextRefusalOf, type ContextRefusal } from './context-refusal.js';
 
 export type ProviderErrorCode =
   | 'provider_auth_failed'
@@ -17,6 +18,7 @@ export type ProviderErrorCode =
   | 'provider_not_configured'
   | 'provider_cancelled'
   | 'provider_timeout'
+  | 'provider_context_exceeded'
   | 'provider_error';
 
 export interface ProviderErrorInfo {
@@ -28,6 +30,8 @@ export interface ProviderErrorInfo {
   code: ProviderErrorCode;
   /** Never contains the API key. */
   message: string;
+  /** Set when the provider refused the prompt for its length (code provider_context_exceeded). */
+  contextRefusal?: ContextRefusal;
 }
 
 // Socket-level failures that a second attempt may well survive.
@@ -79,6 +83,10 @@ export function classifyProviderError(error: unknown, options: { apiKey?: string
     }
     if (status >= 500 || status === 408 || status === 409) {
       return { retryable: true, status, ...withWait, code: 'provider_unavailable', message: `${who} could not answer (HTTP ${status})${detail}.` };
+    }
+    const contextRefusal = contextRefusalOf(current);
+    if (contextRefusal) {
+      return { retryable: false, status, code: 'provider_context_exceeded', contextRefusal, message: `${who} refused the prompt as longer than the model's context window (HTTP ${status})${detail}.` };
     }
     if (status === 404) {
       return { retryable: false, status, code: 'provider_not_found', message: `${who} answered 404 Not Found${detail}. Check the model name and the base URL.` };

@@ -18,10 +18,12 @@ import { configRoutes } from './routes/config-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { replyRoutes } from './routes/reply-routes.js';
+import { contextRoutes } from './routes/context-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { approvalRoutes } from './routes/approval-routes.js';
 import { permissionRoutes } from './routes/permission-routes.js';
 import { extensionRoutes } from './routes/extension-routes.js';
+import { sessionExtensionRoutes } from './routes/session-extension-routes.js';
 import { isSessionStreamPath, streamRoutes } from './routes/stream-routes.js';
 import { isWebPagePath, webRoutes } from './routes/web-routes.js';
 
@@ -51,12 +53,14 @@ export function createApp(context: AppContext): App {
   sessionRoutes(app, context);
   messageRoutes(app, context);
   replyRoutes(app, context);
+  contextRoutes(app, context);
   eventRoutes(app, context);
   streamRoutes(app, context);
   approvalRoutes(app, context);
   permissionRoutes(app, context);
   providerRoutes(app, context);
   extensionRoutes(app, context);
+  sessionExtensionRoutes(app, context);
   configRoutes(app, context);
   openApiRoutes(app, context.version);
   webRoutes(app);

@@ -6,6 +6,8 @@ import { SessionService } from '../sessions/session-service.js';
 import { EventLog } from '../events/event-log.js';
 import { StoreBackbone } from '../events/event-backbone.js';
 import { ProviderSettings } from '../providers/provider-settings.js';
+import { ModelWindows } from '../providers/model-windows.js';
+import { ContextManager } from '../agent/context/context-manager.js';
 import { Approvals } from '../agent/approvals.js';
 import { ReplyAdmission } from '../agent/reply-admission.js';
 import { ReplyLifecycle } from '../agent/reply-lifecycle.js';
@@ -33,6 +35,7 @@ export interface ContextParts {
   replayCapacity?: number;
   replayBytes?: number;
   followerQueueBytes?: number;
+  sessionExtensionIdleMs?: number;
 }
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
@@ -46,8 +49,10 @@ export function buildContext(parts: ContextParts): AppContext {
     // Read at each start of a shell command or MCP server: a changed setting applies to the next one.
     environment: (explicit) => childEnvironment(settings.get().env_passthrough, explicit),
   });
-  const catalog = new ExtensionCatalog({ registry, logger });
+  const catalog = new ExtensionCatalog({ registry, logger, sessionIdleMs: parts.sessionExtensionIdleMs });
   const approvals = new Approvals({ store, events });
+  const model = { ...defaultModelSettings, ...parts.model };
+  const context = new ContextManager({ store, windows: new ModelWindows(store), settings, model });
   const replies = new ReplyLifecycle({
     store,
     events,
@@ -57,7 +62,8 @@ export function buildContext(parts: ContextParts): AppContext {
     catalog,
     settings,
     logger,
-    model: { ...defaultModelSettings, ...parts.model },
+    model,
+    context,
     flushIntervalMs: 100,
   });
   return {
@@ -76,6 +82,6 @@ export function buildContext(parts: ContextParts): AppContext {
     followerQueueBytes,
     // One bound for SSE and WebSocket followers; the WebSocket options may still set their own.
     sockets: new SocketRegistry({ maxBufferedBytes: followerQueueBytes, ...parts.websocket }),
-    sessions: new SessionService({ store, settings, events }),
+    sessions: new SessionService({ store, settings, events, providers }),
   };
 }

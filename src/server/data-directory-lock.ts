@@ -2,7 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { readRuntimeFile, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from '../config/runtime-file.js';
+import { isProcessAlive, readRuntimeFile, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from '../config/runtime-file.js';
 
 // One goosed per data directory. The lock is an exclusive SQLite transaction, opened and never
 // committed, on an empty file beside the database (goosed.lock). Chosen over a pid file because:
@@ -37,7 +37,7 @@ export async function lockDataDirectory(dataDir: string): Promise<DataDirectoryL
     if (transaction) return holding(transaction, dataDir);
     // Held: the holder publishes its address once it listens (a starting one has not yet).
     const owner = readRuntimeFile(dataDir);
-    if (owner && isAlive(owner.pid)) throw new Error(`another goosed (pid ${owner.pid}) is serving this data directory at ${owner.url}`);
+    if (owner && isProcessAlive(owner.pid)) throw new Error(`another goosed (pid ${owner.pid}) is serving this data directory at ${owner.url}`);
     if (Date.now() >= deadline) throw new Error(`another goosed is starting on this data directory (${dataDir})`);
     await sleep(POLL_MS);
   }
@@ -74,13 +74,4 @@ function holding(connection: Database.Database, dataDir: string): DataDirectoryL
       }
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -8,6 +8,8 @@ const STATUS_OF: Record<DomainErrorCode, ErrorStatus> = {
   not_found: 404,
   invalid_cursor: 400,
   invalid_working_directory: 400,
+  invalid_model: 400,
+  provider_not_configured: 400,
   invalid_provider: 400,
   invalid_extension_config: 400,
   no_provider: 400,
@@ -16,6 +18,7 @@ const STATUS_OF: Record<DomainErrorCode, ErrorStatus> = {
   approval_already_resolved: 409,
   extension_exists: 409,
   shutting_down: 503,
+  context_too_long: 422,
 };
 
 export interface RenderedError {

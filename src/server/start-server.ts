@@ -12,9 +12,10 @@ import { createApp } from './app.js';
 import { createServerWithJsonErrors } from './malformed-requests.js';
 import { buildContext } from './build-context.js';
 import type { AppContext } from './app-context.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../config/logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
 import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.js';
+import { watchIdle } from './idle-watch.js';
 
 export interface RunningServer {
   url: string;
@@ -23,6 +24,8 @@ export interface RunningServer {
   secretKey: string | null;
   keyWasGenerated: boolean;
   context: AppContext;
+  /** Resolves once the server has been idle for `idleExitMs`; never without it. */
+  idle: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     replayBytes: options.replayBytes,
     followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
+    sessionExtensionIdleMs: options.sessionExtensionIdleMs,
   });
   try {
     await context.replies.recover();
@@ -103,8 +107,16 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     throw error;
   }
   logger.info({ host: options.host, port, data_dir: options.dataDir, database: opened.where, auth: secretKey !== null }, 'started');
+  let stopWatchingIdle = () => {};
+  const idle = new Promise<void>((resolve) => {
+    if (!options.idleExitMs) return;
+    const idleMs = options.idleExitMs;
+    const busy = () => context.sockets.size > 0 || context.replies.hasWorkingReplies();
+    stopWatchingIdle = watchIdle({ server, busy, idleMs, onIdle: () => resolve() });
+  });
 
   const stopServing = async () => {
+    stopWatchingIdle();
     const stopped = new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -127,7 +139,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
   // The directory is released even when a step of the shutdown failed.
   const close = () => (closing ??= stopServing().finally(() => lock.release()));
 
-  return { url, port, secretKey, keyWasGenerated, context, close };
+  return { url, port, secretKey, keyWasGenerated, context, idle, close };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Approval } from '../api/approvals.js';
+import type { ContextSummary } from '../api/context.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { ExtensionType } from '../api/extensions.js';
 import { Message, type Usage } from '../api/messages.js';
@@ -24,6 +25,7 @@ export interface SessionListOptions {
   q?: string;
 }
 
+/** A new session has no provider or model of its own (both null) until updateSession gives them. */
 export interface NewSession {
   id: string;
   name: string;
@@ -32,7 +34,8 @@ export interface NewSession {
   created_at: string;
 }
 
-export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status'>>;
+/** Changing `status` or `context` alone is not an edit: the session keeps its `updated_at`. */
+export type SessionChanges = Partial<Pick<SessionSummary, 'name' | 'working_directory' | 'execution_mode' | 'status' | 'context' | 'provider' | 'model'>>;
 
 export interface MessagePageOptions {
   limit?: number;
@@ -75,6 +78,9 @@ export interface ProviderRecord {
   api_key: string | null;
   model: string;
   base_url: string | null;
+  /** The model's context window and output cap as configured; null: goosed's catalogue decides. */
+  context_limit: number | null;
+  output_limit: number | null;
   updated_at: string;
 }
 
@@ -85,6 +91,8 @@ export interface ExtensionRecord {
   config: Record<string, unknown>;
   enabled: boolean;
   created_at: string;
+  /** The session whose own extension this is (offered in its replies only, deleted with it); null: server-wide. */
+  session_id: string | null;
 }
 
 /**
@@ -100,9 +108,9 @@ export interface Store {
   getSession(id: string): Promise<SessionSummary | null>;
   /** Most recently updated first (then by id), `limit` at most; `nextCursor` when more follow. */
   listSessions(options: SessionListOptions): Promise<SessionPage>;
-  /** Changing anything but `status` also touches `updated_at`. Null when there is no such session. */
+  /** Changing anything but `status` and `context` also touches `updated_at`. Null when there is no such session. */
   updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null>;
-  /** With its messages, events and approvals; false when there was no such session. */
+  /** With its messages, summaries, events, approvals and extensions; false when there was no such session. */
   deleteSession(id: string): Promise<boolean>;
   /** Saved sessions whose status is not idle: after a restart these replies were cut short. */
   listBusySessions(): Promise<SessionSummary[]>;
@@ -122,6 +130,14 @@ export interface Store {
   /** Adds the usage of a finished reply to the session's totals. */
   addUsage(sessionId: string, usage: Usage): Promise<void>;
 
+  /**
+   * Stores a summary of the older part of a session's conversation (whole, in one write: a summary
+   * is either there or not). Deleted with its session.
+   */
+  addSummary(summary: ContextSummary): Promise<void>;
+  /** The session's summaries, oldest first (the last one is what the model sees). */
+  listSummaries(sessionId: string): Promise<ContextSummary[]>;
+
   /** Durable events, committed before they are sent; `json` is the event serialised, when the caller has it. */
   appendEvent(event: SessionEvent, json?: string): Promise<void>;
   /** Stored events after `afterSeq`, oldest first, at most `limit`. */
@@ -140,10 +156,11 @@ export interface Store {
     delete(name: string): Promise<boolean>;
   };
   readonly extensions: {
-    /** Oldest first. */
-    list(): Promise<ExtensionRecord[]>;
-    /** By id, or by name (names are unique too). */
+    /** Oldest first: the server-wide ones, or with `sessionId` that session's own. */
+    list(sessionId?: string): Promise<ExtensionRecord[]>;
+    /** By id (of either kind), or by name among the server-wide ones. */
     get(idOrName: string): Promise<ExtensionRecord | null>;
+    /** Rejects a name already used in the same scope (server-wide, or that session), and a session that does not exist. */
     insert(record: ExtensionRecord): Promise<void>;
     /** Its config and enabled flag. */
     update(record: ExtensionRecord): Promise<void>;

@@ -1,9 +1,10 @@
 import type { Message, Usage } from '../api/messages.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { Approval } from '../api/approvals.js';
+import type { ContextSummary } from '../api/context.js';
 import type { SessionSummary } from '../api/sessions.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store, StoredMessageSink } from './store.js';
+import type { ExtensionRecord, MessagePageOptions, NewMessage, NewSession, SessionChanges, SessionListOptions, SessionPage, Store, StoredMessageSink } from './store.js';
 import { encodeSessionCursor } from './cursor.js';
 
 /** Distinct list queries remembered at once; clients paging through a long list do not grow it. */
@@ -141,6 +142,14 @@ export class TieredStore implements Store {
     return this.changingSessions(() => this.owner(sessionId).addUsage(sessionId, usage));
   }
 
+  addSummary(summary: ContextSummary): Promise<void> {
+    return this.owner(summary.session_id).addSummary(summary);
+  }
+
+  listSummaries(sessionId: string) {
+    return this.owner(sessionId).listSummaries(sessionId);
+  }
+
   appendEvent(event: SessionEvent, json?: string): Promise<void> {
     return this.owner(event.session_id).appendEvent(event, json);
   }
@@ -157,8 +166,17 @@ export class TieredStore implements Store {
     return this.disk.providers;
   }
 
-  get extensions() {
-    return this.disk.extensions;
+  /** Server-wide extensions are on disk; a session's own live where the session does (and go with it). */
+  readonly extensions: Store['extensions'] = {
+    list: (sessionId?: string) => (sessionId === undefined ? this.disk.extensions.list() : this.owner(sessionId).extensions.list(sessionId)),
+    get: async (idOrName: string) => (await this.disk.extensions.get(idOrName)) ?? (this.memoryStore ? this.memoryStore.extensions.get(idOrName) : null),
+    insert: (record: ExtensionRecord) => this.extensionStore(record).extensions.insert(record),
+    update: (record: ExtensionRecord) => this.extensionStore(record).extensions.update(record),
+    delete: async (id: string) => (await this.disk.extensions.delete(id)) || (this.memoryStore ? this.memoryStore.extensions.delete(id) : false),
+  };
+
+  private extensionStore(record: ExtensionRecord): SqliteStore {
+    return record.session_id === null ? this.disk : this.owner(record.session_id);
   }
 
   get permissions() {

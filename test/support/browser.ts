@@ -1,18 +1,11 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { newestChange } from './build-freshness.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT_PAGE = join(REPO, 'dist', 'web', 'index.html');
-
-function newestChange(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * The browser tests drive the built page in dist/web (what goosed serves). `npm ci` builds it; this

@@ -1,6 +1,7 @@
 // Helpers for tests that give goosed tools: extensions added through the HTTP API, the stdio MCP
 // fixture as a command line, and waiting for a reply to reach an approval or its end.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readProcStat } from '../../src/extensions/process-group.js';
 import { waitFor, type ApiClient } from './goosed.js';
 import { isReplyEnd, readSse, type SseFrame } from './sse-client.js';
@@ -11,6 +12,11 @@ const STDIO_SERVER = fileURLToPath(new URL('../fixtures/mcp-stdio-server.ts', im
 /** The stdio MCP test server as an extension config (`node --import tsx test/fixtures/mcp-stdio-server.ts`). */
 export function stdioFixtureConfig(flags: string[] = []): Record<string, unknown> {
   return { command: process.execPath, args: ['--import', 'tsx', STDIO_SERVER, ...flags], cwd: REPO_ROOT, timeout_ms: 15_000 };
+}
+
+/** The same server as a command line that runs in any directory (tsx by its path): what an editor gives `goosed acp`. */
+export function stdioFixtureCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, STDIO_SERVER] };
 }
 
 export async function addExtension(goosed: ApiClient, body: Record<string, unknown>): Promise<{ id: string; name: string; [key: string]: any }> {

@@ -5,15 +5,29 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 import type { GoosedProcess } from './goosed.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
 
 export interface GoosedBundle {
   file: string;
   remove(): void;
 }
+
+/**
+ * The ACP SDK inside the bundle, as in dist/: an external package's imports are hoisted to the top
+ * of a one-file ES module, so `goosed acp`'s SDK would load at every server start (half a second),
+ * where the bundle keeps it in the lazily run code of `goosed acp`.
+ */
+const acpSdkInside: Plugin = {
+  name: 'acp-sdk-inside',
+  setup(build) {
+    build.onResolve({ filter: /^@agentclientprotocol\/sdk(\/|$)/ }, (args) => ({ path: require.resolve(args.path) }));
+  },
+};
 
 /** Written to test-output/ (one level below package.json, where src/version.ts looks for it). */
 export async function buildGoosedBundle(): Promise<GoosedBundle> {
@@ -27,13 +41,14 @@ export async function buildGoosedBundle(): Promise<GoosedBundle> {
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    plugins: [acpSdkInside],
     logLevel: 'warning',
   });
   return { file, remove: () => rmSync(file, { force: true }) };
 }
 
 /** Environment without the machine's provider keys: the tests configure providers through the API. */
-function cleanEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function cleanEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!/API_KEY|BASE_URL|^GOOSE_|^GOOSED_|^OLLAMA_HOST$/.test(name)) env[name] = value;

@@ -37,6 +37,8 @@ export interface TestServerOptions {
   followerQueueBytes?: number;
   /** How long close() lets running replies finish (goosed's default: 3 s). */
   shutdownGraceMs?: number;
+  sessionExtensionIdleMs?: ServerOptions['sessionExtensionIdleMs'];
+  idleExitMs?: ServerOptions['idleExitMs'];
   wrapStore?: ServerSeams['wrapStore'];
   /** A PostgreSQL database; default: with GOOSED_TEST_STORE=postgres the data directory's (see postgres.ts), else none (SQLite). */
   databaseUrl?: string | null;
@@ -72,6 +74,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     model: { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, idleTimeoutMs: 3000, ...options.model },
     websocket: options.websocket,
     shutdownGraceMs: options.shutdownGraceMs,
+    sessionExtensionIdleMs: options.sessionExtensionIdleMs,
+    idleExitMs: options.idleExitMs,
   }, { wrapStore: options.wrapStore });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {

@@ -23,6 +23,8 @@ export interface PreparedAnswer {
   usage: { input: number; output: number };
   /** OpenAI only sends the usage chunk when the request asked for it. */
   includeUsage: boolean;
+  /** Ends with the format's content-filter finish reason instead of its usual one. */
+  refusal: boolean;
   /**
    * Incremented by the frame generators just before they yield a piece of content (text or tool
    * arguments), so faults can fire "after N chunks" regardless of each format's envelope frames.
@@ -35,12 +37,17 @@ export interface WireFormat {
   frames(answer: PreparedAnswer): Generator<string>;
   completeBody(answer: PreparedAnswer): unknown;
   errorBody(status: number, message: string): unknown;
+  /** The provider's own refusal of a prompt longer than its window (status 400 in all four). */
+  contextErrorBody(limit: number, tokens: number): unknown;
   garbageFrame: string;
 }
 
 const json = JSON.stringify;
 const fullText = (answer: PreparedAnswer) => answer.pieces.join('');
 const hasTools = (answer: PreparedAnswer) => answer.toolCalls.length > 0;
+const openAiFinish = (answer: PreparedAnswer) => (answer.refusal ? 'content_filter' : hasTools(answer) ? 'tool_calls' : 'stop');
+const anthropicStop = (answer: PreparedAnswer) => (answer.refusal ? 'refusal' : hasTools(answer) ? 'tool_use' : 'end_turn');
+const googleFinish = (answer: PreparedAnswer) => (answer.refusal ? 'SAFETY' : 'STOP');
 
 const openai: WireFormat = {
   streamContentType: 'text/event-stream; charset=utf-8',
@@ -60,7 +67,7 @@ const openai: WireFormat = {
       answer.progress.contentFrames++;
       yield `${head}{"index":0,"delta":{"tool_calls":[{"index":${index},"function":{"arguments":${json(call.argumentPieces[1])}}}]},"finish_reason":null}]}\n\n`;
     }
-    yield `${head}{"index":0,"delta":{},"finish_reason":"${hasTools(answer) ? 'tool_calls' : 'stop'}"}]}\n\n`;
+    yield `${head}{"index":0,"delta":{},"finish_reason":"${openAiFinish(answer)}"}]}\n\n`;
     // Like the real API, usage travels in its own last chunk with no choices.
     if (answer.includeUsage) yield `${head}],"usage":${json(openAiUsage(answer))}}\n\n`;
     yield 'data: [DONE]\n\n';
@@ -70,11 +77,19 @@ const openai: WireFormat = {
     const message = { role: 'assistant', content: answer.pieces.length ? fullText(answer) : null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
     return {
       id: 'chatcmpl-scripted', object: 'chat.completion', created: answer.created, model: answer.model,
-      choices: [{ index: 0, message, finish_reason: hasTools(answer) ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, finish_reason: openAiFinish(answer) }],
       usage: openAiUsage(answer),
     };
   },
   errorBody: (status, message) => ({ error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'api_error', param: null, code: null } }),
+  contextErrorBody: (limit, tokens) => ({
+    error: {
+      message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`,
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: 'context_length_exceeded',
+    },
+  }),
   garbageFrame: 'data: {"choices":[{"delta":{"content":"unterminated\n\n',
 };
 
@@ -110,7 +125,7 @@ const anthropic: WireFormat = {
       yield anthropicEvent('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
       index++;
     }
-    const delta = { stop_reason: hasTools(answer) ? 'tool_use' : 'end_turn', stop_sequence: null };
+    const delta = { stop_reason: anthropicStop(answer), stop_sequence: null };
     yield anthropicEvent('message_delta', json({ type: 'message_delta', delta, usage: { output_tokens: answer.usage.output } }));
     yield anthropicEvent('message_stop', '{"type":"message_stop"}');
   },
@@ -119,11 +134,12 @@ const anthropic: WireFormat = {
     for (const call of answer.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.arguments });
     return {
       id: 'msg_scripted', type: 'message', role: 'assistant', model: answer.model, content,
-      stop_reason: hasTools(answer) ? 'tool_use' : 'end_turn', stop_sequence: null,
+      stop_reason: anthropicStop(answer), stop_sequence: null,
       usage: { input_tokens: answer.usage.input, output_tokens: answer.usage.output },
     };
   },
   errorBody: (status, message) => ({ type: 'error', error: { type: anthropicErrorType(status), message } }),
+  contextErrorBody: (limit, tokens) => ({ type: 'error', error: { type: 'invalid_request_error', message: `prompt is too long: ${tokens} tokens > ${limit} maximum` } }),
   garbageFrame: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":\n\n',
 };
 
@@ -161,6 +177,13 @@ const ollama: WireFormat = {
   // What Ollama itself answers; the provider package expects `{error: {message}}`, so it falls
   // back to the HTTP status text for the message.
   errorBody: (_status, message) => ({ error: message }),
+  // Ollama cuts a long prompt to its window without a word, unless asked not to (truncate: false):
+  // then its runner's (llama.cpp's) refusal comes back as the text of Ollama's `error`.
+  contextErrorBody: (limit, tokens) => ({
+    error: JSON.stringify({
+      error: { code: 400, message: `request (${tokens} tokens) exceeds the available context size (${limit} tokens), try increasing it`, type: 'exceed_context_size_error', n_prompt_tokens: tokens, n_ctx: limit },
+    }),
+  }),
   garbageFrame: '{"model":"scripted","message":{"content":\n',
 };
 
@@ -182,17 +205,20 @@ const google: WireFormat = {
       answer.progress.contentFrames++;
       yield `${head}${json({ functionCall: googleFunctionCall(call) })}${tail}`;
     }
-    yield `data: {"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":${json(googleUsage(answer))},"modelVersion":${json(answer.model)},"responseId":"scripted"}\r\n\r\n`;
+    yield `data: {"candidates":[{"finishReason":"${googleFinish(answer)}","index":0}],"usageMetadata":${json(googleUsage(answer))},"modelVersion":${json(answer.model)},"responseId":"scripted"}\r\n\r\n`;
   },
   completeBody(answer) {
     const parts: unknown[] = answer.pieces.length ? [{ text: fullText(answer) }] : [];
     for (const call of answer.toolCalls) parts.push({ functionCall: googleFunctionCall(call) });
     return {
-      candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+      candidates: [{ content: { role: 'model', parts }, finishReason: googleFinish(answer), index: 0 }],
       usageMetadata: googleUsage(answer), modelVersion: answer.model, responseId: 'scripted',
     };
   },
   errorBody: (status, message) => ({ error: { code: status, message, status: googleErrorStatus(status) } }),
+  contextErrorBody: (limit, tokens) => ({
+    error: { code: 400, message: `The input token count (${tokens}) exceeds the maximum number of tokens allowed (${limit}).`, status: 'INVALID_ARGUMENT' },
+  }),
   garbageFrame: 'data: {"candidates":[{"content":\r\n\r\n',
 };
 

@@ -25,6 +25,8 @@ export interface ScriptedTurn {
   /** Pause between frames; 0 writes as fast as the client reads. */
   chunkDelayMs?: number;
   fault?: ScriptedFault;
+  /** Ends the answer as the provider's content filter does (OpenAI `content_filter`, Anthropic `refusal`, Gemini `SAFETY`; Ollama has none). */
+  refusal?: boolean;
   /** When set, the turn is only used for a request it accepts; others pass it by in the queue. */
   match?: (request: RecordedRequest) => boolean;
 }
@@ -40,12 +42,31 @@ export interface RecordedRequest {
   stream: boolean;
 }
 
+/** The text of the system prompt goosed's summary requests carry (src/agent/context/summarizer.ts). */
+export const SUMMARY_REQUEST_MARKER = 'You summarise the older part of a conversation';
+
+/** Whether a request is goosed asking for a summary of the older conversation. */
+export function isSummaryRequest(request: RecordedRequest): boolean {
+  return JSON.stringify(request.body).includes(SUMMARY_REQUEST_MARKER);
+}
+
+/**
+ * The tokens the scripted LLM counts in a request: its body's bytes over four, the same figure it
+ * reports as input usage when the turn scripts none. A model with a window refuses a request
+ * above it, in its provider's own words.
+ */
+export const requestTokens = (bodyBytes: number) => Math.max(1, Math.ceil(bodyBytes / 4));
+
 export interface ScriptedLlm {
   /** http://127.0.0.1:PORT. Base URLs: openai `${url}/v1`, anthropic `${url}/v1`, ollama `${url}/api`, google `${url}/v1beta`. */
   url: string;
   enqueue(...turns: ScriptedTurn[]): void;
   /** Answers requests when the queue has no turn for them (benchmarks use this). */
   setFallback(turn: ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn) | undefined): void;
+  /** The model's context window in tokens (see requestTokens); undefined: no limit. Refused requests take no turn. */
+  setContextLimit(limit: number | undefined): void;
+  /** Requests refused as longer than the context window, in order. */
+  readonly refused: RecordedRequest[];
   readonly requests: RecordedRequest[];
   /** Requests whose client went away before the answer finished (proves a cancel reached the provider call). */
   readonly aborted: number;
@@ -69,6 +90,8 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
   const queue: ScriptedTurn[] = [];
   const requests: RecordedRequest[] = [];
   let fallback: ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn) | undefined;
+  let contextLimit: number | undefined;
+  const refused: RecordedRequest[] = [];
   let aborted = 0;
   let closing = false;
   let callCount = 0;
@@ -99,6 +122,11 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
     };
     requests.push(request);
     const wire = wireFormats[provider];
+    const tokens = requestTokens(Buffer.byteLength(raw));
+    if (contextLimit !== undefined && tokens > contextLimit) {
+      refused.push(request);
+      return sendJson(res, 400, wire.contextErrorBody(contextLimit, tokens));
+    }
     const turn = takeTurn(request);
     if (!turn) {
       const message = `scripted LLM: the script ran out (no queued turn and no fallback) for POST ${pathname}`;
@@ -123,7 +151,7 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
       res.end(fault.body ?? JSON.stringify(wire.errorBody(fault.status, fault.message ?? `scripted failure with status ${fault.status}`)));
       return;
     }
-    const answer = prepareAnswer(turn, request, raw.length, ++callCount);
+    const answer = prepareAnswer(turn, request, Buffer.byteLength(raw), ++callCount);
     if (!request.stream) {
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
       if (fault?.kind === 'stall_after' || clientGone) return;
@@ -151,6 +179,8 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
     url: `http://127.0.0.1:${port}`,
     enqueue: (...turns) => void queue.push(...turns),
     setFallback: (turn) => void (fallback = turn),
+    setContextLimit: (limit) => void (contextLimit = limit),
+    refused,
     requests,
     get aborted() { return aborted; },
     get pending() { return queue.length; },
@@ -225,8 +255,9 @@ function prepareAnswer(turn: ScriptedTurn, request: RecordedRequest, requestByte
     created: Math.floor(Date.now() / 1000),
     pieces,
     toolCalls,
-    usage: turn.usage ?? { input: Math.max(1, Math.ceil(requestBytes / 4)), output: pieces.length + toolCalls.length },
+    usage: turn.usage ?? { input: requestTokens(requestBytes), output: pieces.length + toolCalls.length },
     includeUsage: request.body?.stream_options?.include_usage === true,
+    refusal: turn.refusal === true,
     progress: { contentFrames: 0 },
   };
 }

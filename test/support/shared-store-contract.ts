@@ -262,9 +262,9 @@ export function sharedStoreContract(current: () => SharedStoreUnderTest): void {
       const { store, alongside } = current();
       const other = await alongside();
       const heard = await listen(other, SETTINGS_CHANNEL);
-      await store.providers.save({ name: 'openai', api_key: 'sk-1', model: 'm', base_url: null, updated_at: tick() });
+      await store.providers.save({ name: 'openai', api_key: 'sk-1', model: 'm', base_url: null, context_limit: null, output_limit: null, updated_at: tick() });
       await heard.received('providers');
-      await store.extensions.insert({ id: 'e1', name: 'files', type: 'stdio', config: { command: 'x' }, enabled: true, created_at: tick() });
+      await store.extensions.insert({ id: 'e1', name: 'files', type: 'stdio', config: { command: 'x' }, enabled: true, created_at: tick(), session_id: null });
       await heard.received('extensions');
       await store.permissions.set('files__write', 'always_deny');
       await heard.received('permissions');

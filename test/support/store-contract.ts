@@ -2,9 +2,10 @@
 // (test/store-contract-sqlite.test.ts for SQLite, test/store-contract-postgres.test.ts for
 // PostgreSQL). It speaks only the contract, so what it proves holds for whatever is behind it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ContextSummary } from '../../src/api/context.js';
 import type { Message } from '../../src/api/messages.js';
 import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type MessagePageOptions, type Store } from '../../src/store/store.js';
-import { event, newApproval, newMessage, newSession, tick } from './store-records.js';
+import { event, newApproval, newMessage, newSession, newSummary, tick } from './store-records.js';
 import { severalStoresContract, sharedStoreContract, type SharedStoreUnderTest } from './shared-store-contract.js';
 
 export interface StoreUnderTest {
@@ -98,6 +99,19 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect(await store.deleteSession('s1')).toBe(false);
       });
 
+      it('keeps the provider and model a session chose, null until then', async () => {
+        const created = await store.createSession(newSession('chooser'));
+        expect(created).toMatchObject({ provider: null, model: null });
+        const chosen = await store.updateSession('chooser', { provider: 'openai', model: 'gpt-4o-mini' });
+        expect(chosen).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', name: 'session chooser' });
+        expect(await store.getSession('chooser')).toEqual(chosen);
+        expect((await store.listSessions({ limit: 10 })).items.find((s) => s.id === 'chooser')).toEqual(chosen);
+        // Changing one leaves the other; null is a value (back to the server's current provider).
+        expect(await store.updateSession('chooser', { model: null })).toMatchObject({ provider: 'openai', model: null });
+        expect(await store.updateSession('chooser', { name: 'Renamed' })).toMatchObject({ provider: 'openai', model: null });
+        expect(await store.updateSession('chooser', { provider: null })).toMatchObject({ provider: null, model: null });
+      });
+
       it('reports where a session lives, the same way on every read', async () => {
         const kept = await store.createSession(newSession('kept'));
         const temporary = await store.createSession(newSession('temporary'), { persist: false });
@@ -146,17 +160,46 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         ]);
       });
 
-      it('deleting a session deletes its messages, events and approvals', async () => {
+      it("keeps a session's context, which is not an edit of it", async () => {
+        const created = await store.createSession(newSession('c'));
+        expect(created.context).toEqual({ tokens: 0, limit: null });
+        const changed = await store.updateSession('c', { context: { tokens: 1234, limit: 8000 } });
+        expect(changed).toMatchObject({ context: { tokens: 1234, limit: 8000 }, updated_at: created.updated_at });
+        expect((await store.getSession('c'))!.context).toEqual({ tokens: 1234, limit: 8000 });
+        expect((await store.updateSession('c', { context: { tokens: 50, limit: null }, status: 'running' }))!.context).toEqual({ tokens: 50, limit: null });
+      });
+
+      it('deleting a session deletes its messages, summaries, events and approvals', async () => {
         await store.createSession(newSession('gone'));
         await store.addMessage(newMessage('gone', 'gone-m1', { client_id: 'c1' }));
         await store.appendEvent(event('gone', 1));
         await store.createApproval(newApproval('gone', 'gone-a1', 'gone-m1'));
+        await store.addSummary(newSummary('gone', 'gone-s1', 'gone-m1'));
         await store.deleteSession('gone');
+        expect(await store.listSummaries('gone')).toEqual([]);
         expect(await store.getMessage('gone', 'gone-m1')).toBeNull();
         expect(await store.findMessageByClientId('gone', 'c1')).toBeNull();
         expect((await store.listMessages('gone', {})).items).toEqual([]);
         expect(await store.listEvents('gone', 0, 10)).toEqual([]);
         expect(await store.getApproval('gone', 'gone-a1')).toBeNull();
+      });
+    });
+
+    describe('summaries', () => {
+      it("keeps a session's summaries whole, oldest first, apart from other sessions", async () => {
+        await store.createSession(newSession('s'));
+        await store.createSession(newSession('other'));
+        expect(await store.listSummaries('s')).toEqual([]);
+        // Same time on purpose: the order is the order they were added in.
+        const first = newSummary('s', 'sum-b', 'm4');
+        const second = { ...newSummary('s', 'sum-a', 'm9', 'Ünïcode — 요약, "quotes", a\nnew line'), created_at: first.created_at };
+        await store.addSummary(first);
+        await store.addSummary(newSummary('other', 'sum-c', 'x1'));
+        await store.addSummary(second);
+        expect(await store.listSummaries('s')).toEqual([first, second]);
+        expect((await store.listSummaries('other')).map((summary) => summary.id)).toEqual(['sum-c']);
+        await expect(store.addSummary(first)).rejects.toThrow();
+        if (persists) expect(await (await reopened()).listSummaries('s')).toEqual([first, second]);
       });
     });
 
@@ -200,6 +243,18 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         await store.saveMessage(saved);
         expect(await store.getMessage('s', 'm2')).toEqual(saved);
         expect((await store.getSession('s'))!.message_count).toBe(2);
+      });
+
+      it('keeps the provider and model that wrote a reply, through saves', async () => {
+        const { client_id: _1, ...question } = newMessage('s', 'u1');
+        await store.addMessage({ ...question, client_id: null });
+        const { client_id: _2, ...reply } = newMessage('s', 'a1', { role: 'assistant', content: '', parts: [], status: 'running', reply_to: 'u1', provider: 'anthropic', model: 'claude-sonnet-4-5' });
+        await store.addMessage({ ...reply, client_id: null });
+        expect(await store.getMessage('s', 'a1')).toEqual(reply);
+        const finished: Message = { ...reply, content: 'done', parts: [{ type: 'text', text: 'done' }], status: 'complete' };
+        await store.saveMessage(finished);
+        expect((await store.listMessages('s', {})).items).toEqual([question, finished]);
+        expect((await storedRows(store, 's', {})).rows.map(fromStoredRow)).toEqual([question, finished]);
       });
 
       it('finds a message by its client id, and the reply to a user message', async () => {
@@ -358,7 +413,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect(await store.getValue(odd)).toBe(odd);
         await store.permissions.set(odd, 'always_allow');
         expect(await store.permissions.get(odd)).toBe('always_allow');
-        await store.providers.save({ name: 'openai', api_key: odd, model: odd, base_url: null, updated_at: tick() });
+        await store.providers.save({ name: 'openai', api_key: odd, model: odd, base_url: null, context_limit: null, output_limit: null, updated_at: tick() });
         expect((await store.providers.get('openai'))!.model).toBe(odd);
       });
 
@@ -377,14 +432,14 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
 
     describe('settings', () => {
       it('keeps providers, one row per name', async () => {
-        const anthropic = { name: 'anthropic' as const, api_key: 'sk-ant-1', model: 'claude-sonnet-4-5', base_url: null, updated_at: tick() };
-        const ollama = { name: 'ollama' as const, api_key: null, model: 'qwen2.5', base_url: 'http://gpu:11434/api', updated_at: tick() };
+        const anthropic = { name: 'anthropic' as const, api_key: 'sk-ant-1', model: 'claude-sonnet-4-5', base_url: null, context_limit: null, output_limit: null, updated_at: tick() };
+        const ollama = { name: 'ollama' as const, api_key: null, model: 'qwen2.5', base_url: 'http://gpu:11434/api', context_limit: 32768, output_limit: 4096, updated_at: tick() };
         await store.providers.save(ollama);
         await store.providers.save(anthropic);
         expect(await store.providers.get('anthropic')).toEqual(anthropic);
         expect(await store.providers.get('openai')).toBeNull();
         expect(await store.providers.list()).toEqual([anthropic, ollama]);
-        const changed = { ...anthropic, api_key: 'sk-ant-2', model: 'claude-opus-4', updated_at: tick() };
+        const changed = { ...anthropic, api_key: 'sk-ant-2', model: 'claude-opus-4', context_limit: 150_000, updated_at: tick() };
         await store.providers.save(changed);
         expect(await store.providers.list()).toEqual([changed, ollama]);
         expect(await store.providers.delete('anthropic')).toBe(true);
@@ -393,8 +448,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
       });
 
       it('keeps extensions, found by id or name, oldest first', async () => {
-        const first: ExtensionRecord = { id: 'e1', name: 'developer', type: 'builtin', config: { allow_shell: true }, enabled: true, created_at: tick() };
-        const second: ExtensionRecord = { id: 'e2', name: 'files', type: 'stdio', config: { command: 'npx', args: ['-y', 'x'], env: { K: 'v' } }, enabled: false, created_at: tick() };
+        const first: ExtensionRecord = { id: 'e1', name: 'developer', type: 'builtin', config: { allow_shell: true }, enabled: true, created_at: tick(), session_id: null };
+        const second: ExtensionRecord = { id: 'e2', name: 'files', type: 'stdio', config: { command: 'npx', args: ['-y', 'x'], env: { K: 'v' } }, enabled: false, created_at: tick(), session_id: null };
         await store.extensions.insert(second);
         await store.extensions.insert(first);
         expect(await store.extensions.list()).toEqual([first, second]);
@@ -408,6 +463,42 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect(await store.extensions.delete('e2')).toBe(true);
         expect(await store.extensions.delete('e2')).toBe(false);
         expect(await store.extensions.list()).toEqual([first]);
+      });
+
+      it("keeps a session's own extensions apart: listed by session, names unique within a scope, deleted with the session", async () => {
+        await store.createSession(newSession('s1'));
+        // A session kept only in memory (auto_save off) has its own extensions too.
+        await store.createSession(newSession('s2'), { persist: false });
+        const serverWide: ExtensionRecord = { id: 'w1', name: 'files', type: 'stdio', config: { command: 'npx' }, enabled: true, created_at: tick(), session_id: null };
+        const inS1: ExtensionRecord = { id: 'x1', name: 'files', type: 'stdio', config: { command: 'node', args: ['a.js'] }, enabled: true, created_at: tick(), session_id: 's1' };
+        const laterInS1: ExtensionRecord = { id: 'x2', name: 'docs', type: 'streamable_http', config: { url: 'http://127.0.0.1:9/mcp' }, enabled: true, created_at: tick(), session_id: 's1' };
+        const inS2: ExtensionRecord = { ...inS1, id: 'x3', created_at: tick(), session_id: 's2' };
+        for (const record of [serverWide, laterInS1, inS1, inS2]) await store.extensions.insert(record);
+        expect(await store.extensions.list()).toEqual([serverWide]);
+        expect(await store.extensions.list('s1')).toEqual([inS1, laterInS1]);
+        expect(await store.extensions.list('s2')).toEqual([inS2]);
+        expect(await store.extensions.list('no-such-session')).toEqual([]);
+        // By id whatever its scope; by name only server-wide.
+        expect(await store.extensions.get('x2')).toEqual(laterInS1);
+        expect(await store.extensions.get('x3')).toEqual(inS2);
+        expect(await store.extensions.get('files')).toEqual(serverWide);
+        expect(await store.extensions.get('docs')).toBeNull();
+        await expect(store.extensions.insert({ ...laterInS1, id: 'x4' })).rejects.toThrow();
+        await expect(store.extensions.insert({ ...inS1, id: 'x5', session_id: 'no-such-session' })).rejects.toThrow();
+        const disabled = { ...inS2, enabled: false };
+        await store.extensions.update(disabled);
+        expect(await store.extensions.list('s2')).toEqual([disabled]);
+
+        expect(await store.deleteSession('s1')).toBe(true);
+        expect(await store.extensions.list('s1')).toEqual([]);
+        expect(await store.extensions.get('x1')).toBeNull();
+        expect(await store.extensions.delete('x3')).toBe(true);
+        expect(await store.extensions.list('s2')).toEqual([]);
+        expect(await store.extensions.list()).toEqual([serverWide]);
+        // Another session may use the name again.
+        await store.createSession(newSession('s3'));
+        await store.extensions.insert({ ...inS1, id: 'x6', session_id: 's3' });
+        expect((await store.extensions.list('s3')).map((record) => record.id)).toEqual(['x6']);
       });
 
       it('remembers one permission per tool', async () => {

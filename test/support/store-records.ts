@@ -1,6 +1,7 @@
 // Records of every kind, made up for the store contract suites (store-contract.ts,
 // shared-store-contract.ts).
 import type { Approval } from '../../src/api/approvals.js';
+import type { ContextSummary } from '../../src/api/context.js';
 import type { SessionEvent } from '../../src/api/events.js';
 import type { NewMessage, NewSession } from '../../src/store/store.js';
 
@@ -25,6 +26,8 @@ export function newMessage(sessionId: string, id: string, fields: Partial<NewMes
     usage: null,
     error: null,
     reply_to: null,
+    provider: null,
+    model: null,
     client_id: null,
     ...fields,
   };
@@ -35,6 +38,10 @@ export function newApproval(sessionId: string, id: string, messageId: string, to
     id, session_id: sessionId, message_id: messageId, tool_call_id: toolCallId, tool: 'developer__shell', arguments: { command: 'ls', n: [1, 2.5] },
     reason: 'it can change things', status: 'pending', decision: null, message: null, created_at: tick(), resolved_at: null,
   };
+}
+
+export function newSummary(sessionId: string, id: string, throughMessageId: string, text = `summary ${id}: the user's name is Ada; /src/main.ts fails with E42`): ContextSummary {
+  return { id, session_id: sessionId, text, through_message_id: throughMessageId, tokens_before: 9000, tokens_after: 1200, created_at: tick() };
 }
 
 export function event(sessionId: string, seq: number): SessionEvent {

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { Settings, SettingsPatch } from '../../api/settings.js';
+import { existingDirectory } from '../../sessions/working-directory.js';
 import type { App, AppContext } from '../app-context.js';
 import { errorResponses, jsonBody, jsonContent } from './route-helpers.js';
 
@@ -22,5 +23,10 @@ const patchConfig = createRoute({
 
 export function configRoutes(app: App, { settings }: AppContext): void {
   app.openapi(getConfig, (c) => c.json(settings.get(), 200));
-  app.openapi(patchConfig, (c) => c.json(settings.update(c.req.valid('json')), 200));
+  app.openapi(patchConfig, (c) => {
+    const patch = c.req.valid('json');
+    // Kept as written (`~` stays `~`), but only when it names a directory now.
+    if (patch.default_working_directory !== undefined) existingDirectory(patch.default_working_directory, 'default_working_directory');
+    return c.json(settings.update(patch), 200);
+  });
 }

@@ -20,12 +20,12 @@ const sendMessage = createRoute({
   tags: ['messages'],
   summary: 'Send a message and wait for the complete reply',
   description:
-    'Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}`; what it wrote is kept in the history.',
+    'Answers with the assistant message once the reply has ended (tool calls and approvals included). A reply that fails answers 502 with `{error, code}` (422 `context_too_long` when the conversation does not fit the model even compacted); what it wrote is kept in the history.',
   request: { params: SessionIdParam, headers: IdempotencyHeader, body: jsonBody(SendMessageRequest) },
   responses: {
     200: jsonContent(Message, 'The assistant message (`status` complete or cancelled)'),
     502: { description: 'The provider failed', content: { 'application/json': { schema: ErrorBody } } },
-    ...errorResponses(400, 404, 409, 413, 415),
+    ...errorResponses(400, 404, 409, 413, 415, 422),
   },
 });
 
@@ -61,7 +61,8 @@ export function replyRoutes(app: App, { replies, sessions, events, followerQueue
     const reply = await replies.send(id, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
     const message = await reply.done;
     if (message.status === 'error' && message.error) {
-      throw new HttpError(502, message.error.code, message.error.error);
+      // A conversation that no longer fits is not the provider's failure.
+      throw new HttpError(message.error.code === 'context_too_long' ? 422 : 502, message.error.code, message.error.error);
     }
     return c.json(message, 200);
   });

@@ -9,6 +9,8 @@ const ERROR_DESCRIPTIONS = {
   409: 'Conflict with the current state',
   413: 'Body too large',
   415: 'Unsupported content type',
+  422: 'Well-formed, but cannot be carried out (context_too_long: the conversation does not fit the model even compacted)',
+  502: 'The provider failed',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

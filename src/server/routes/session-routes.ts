@@ -82,7 +82,7 @@ const importSession = createRoute({
   responses: { 201: jsonContent(Session, 'The imported session'), ...errorResponses(400, 413, 415) },
 });
 
-export function sessionRoutes(app: App, { sessions, replies, store }: AppContext): void {
+export function sessionRoutes(app: App, { sessions, replies, store, extensions }: AppContext): void {
   // The store hands out the same page object until a session changes (see TieredStore), so its
   // JSON is made once per change, not once per request of a client polling the list.
   const pageJson = new WeakMap<SessionPage, string>();
@@ -127,7 +127,11 @@ export function sessionRoutes(app: App, { sessions, replies, store }: AppContext
     const id = c.req.valid('param').id;
     await sessions.get(id);
     // Its reply is stopped first, and no message starts a new one while it goes.
-    await replies.deleteSession(id, () => sessions.delete(id));
+    await replies.deleteSession(id, async () => {
+      await sessions.delete(id);
+      // Its own extensions went with its rows; their processes stop here.
+      await extensions.closeSession(id);
+    });
     return c.body(null, 204);
   });
 }

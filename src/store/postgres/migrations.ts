@@ -132,6 +132,38 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER permissions_changed AFTER INSERT OR UPDATE OR DELETE ON permissions FOR EACH STATEMENT EXECUTE FUNCTION goosed_settings_changed();
   CREATE TRIGGER kv_changed AFTER INSERT OR UPDATE OR DELETE ON kv FOR EACH STATEMENT EXECUTE FUNCTION goosed_settings_changed();
   `,
+  // 2: what SQLite's 3, 4 and 5 added. Context management (docs/context.md): a session's context as
+  // of its last model call, a provider's configured window, summaries of the older conversation. The
+  // provider and model a session chose, and those that wrote each reply. Extensions of one session,
+  // deleted with it: a name is unique within its scope (server-wide, or that session).
+  `
+  ALTER TABLE sessions ADD COLUMN context_tokens bigint NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN context_limit bigint;
+  ALTER TABLE sessions ADD COLUMN provider text;
+  ALTER TABLE sessions ADD COLUMN model text;
+  ALTER TABLE messages ADD COLUMN provider text;
+  ALTER TABLE messages ADD COLUMN model text;
+  ALTER TABLE providers ADD COLUMN context_limit bigint;
+  ALTER TABLE providers ADD COLUMN output_limit bigint;
+
+  CREATE TABLE summaries (
+    id text COLLATE "C" PRIMARY KEY,
+    session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    -- The order summaries were added in (SQLite's rowid): created_at may repeat.
+    added bigint GENERATED ALWAYS AS IDENTITY,
+    text text NOT NULL,
+    through_message_id text COLLATE "C" NOT NULL,
+    tokens_before bigint NOT NULL,
+    tokens_after bigint NOT NULL,
+    created_at text NOT NULL
+  );
+  CREATE INDEX summaries_by_session ON summaries (session_id, added);
+
+  ALTER TABLE extensions ADD COLUMN session_id text COLLATE "C" REFERENCES sessions (id) ON DELETE CASCADE;
+  ALTER TABLE extensions DROP CONSTRAINT extensions_name_key;
+  CREATE UNIQUE INDEX extensions_by_name ON extensions (name) WHERE session_id IS NULL;
+  CREATE UNIQUE INDEX extensions_of_session ON extensions (session_id, name) WHERE session_id IS NOT NULL;
+  `,
 ];
 
 /** The advisory lock migrations run under: one key for goosed's schema in a database ('goosed' in ASCII). */

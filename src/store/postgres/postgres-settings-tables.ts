@@ -10,20 +10,23 @@ type Providers = Store['providers'];
 type Extensions = Store['extensions'];
 type Permissions = Store['permissions'];
 
+const PROVIDER_COLUMNS = 'name, api_key, model, base_url, context_limit, output_limit, updated_at';
+
 export class ProviderTable implements Providers {
   constructor(private readonly db: Queryable) {}
   list(): Promise<ProviderRecord[]> {
-    return rows<ProviderRecord>(this.db, 'SELECT name, api_key, model, base_url, updated_at FROM providers ORDER BY name');
+    return rows<ProviderRecord>(this.db, `SELECT ${PROVIDER_COLUMNS} FROM providers ORDER BY name`);
   }
   get(name: string): Promise<ProviderRecord | null> {
-    return row<ProviderRecord>(this.db, 'SELECT name, api_key, model, base_url, updated_at FROM providers WHERE name = $1', [name]);
+    return row<ProviderRecord>(this.db, `SELECT ${PROVIDER_COLUMNS} FROM providers WHERE name = $1`, [name]);
   }
-  async save({ name, api_key, model, base_url, updated_at }: ProviderRecord): Promise<void> {
+  async save({ name, api_key, model, base_url, context_limit, output_limit, updated_at }: ProviderRecord): Promise<void> {
     await changes(
       this.db,
-      `INSERT INTO providers (name, api_key, model, base_url, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url, updated_at = excluded.updated_at`,
-      [name, api_key, model, base_url, updated_at],
+      `INSERT INTO providers (${PROVIDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url,
+         context_limit = excluded.context_limit, output_limit = excluded.output_limit, updated_at = excluded.updated_at`,
+      [name, api_key, model, base_url, context_limit, output_limit, updated_at],
     );
   }
   async delete(name: string): Promise<boolean> {
@@ -31,19 +34,26 @@ export class ProviderTable implements Providers {
   }
 }
 
+const EXTENSION_COLUMNS = 'id, name, type, config, enabled, created_at, session_id';
+
 export class ExtensionTable implements Extensions {
   constructor(private readonly db: Queryable) {}
-  async list(): Promise<ExtensionRecord[]> {
-    return (await rows<ExtensionRow>(this.db, 'SELECT id, name, type, config, enabled, created_at FROM extensions ORDER BY created_at, name')).map(toExtension);
+  /** The server-wide extensions, or with `sessionId` that session's own. */
+  async list(sessionId?: string): Promise<ExtensionRecord[]> {
+    const found =
+      sessionId === undefined
+        ? await rows<ExtensionRow>(this.db, `SELECT ${EXTENSION_COLUMNS} FROM extensions WHERE session_id IS NULL ORDER BY created_at, name`)
+        : await rows<ExtensionRow>(this.db, `SELECT ${EXTENSION_COLUMNS} FROM extensions WHERE session_id = $1 ORDER BY created_at, name`, [sessionId]);
+    return found.map(toExtension);
   }
-  /** By id, or by name (names are unique too, and what people type). */
+  /** By id, or by name among the server-wide ones (unique there, and what people type). */
   async get(idOrName: string): Promise<ExtensionRecord | null> {
-    const found = await row<ExtensionRow>(this.db, 'SELECT id, name, type, config, enabled, created_at FROM extensions WHERE id = $1 OR name = $1', [idOrName]);
+    const found = await row<ExtensionRow>(this.db, `SELECT ${EXTENSION_COLUMNS} FROM extensions WHERE id = $1 OR (session_id IS NULL AND name = $1)`, [idOrName]);
     return found ? toExtension(found) : null;
   }
-  async insert({ id, name, type, config, enabled, created_at }: ExtensionRecord): Promise<void> {
-    await changes(this.db, 'INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      id, name, type, JSON.stringify(config), enabled, created_at,
+  async insert({ id, name, type, config, enabled, created_at, session_id }: ExtensionRecord): Promise<void> {
+    await changes(this.db, `INSERT INTO extensions (${EXTENSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      id, name, type, JSON.stringify(config), enabled, created_at, session_id,
     ]);
   }
   async update({ id, config, enabled }: ExtensionRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Approval } from '../../api/approvals.js';
+import type { ContextSummary } from '../../api/context.js';
 import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
 import type { Message, Usage } from '../../api/messages.js';
 import type { SessionSummary } from '../../api/sessions.js';
@@ -8,6 +9,7 @@ import type { SharedStore } from '../shared-store.js';
 import {
   MESSAGE_COLUMNS,
   SESSION_COLUMNS,
+  SUMMARY_COLUMNS,
   messageFromColumns,
   messageJsonColumns,
   sessionFromColumns,
@@ -35,7 +37,9 @@ import { PostgresNotifications } from './postgres-notifications.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './postgres-settings-tables.js';
 import { PostgresSharedEvents } from './postgres-shared-events.js';
 
-const UPDATABLE = new Set(['name', 'working_directory', 'execution_mode', 'status']);
+const UPDATABLE = new Set(['name', 'working_directory', 'execution_mode', 'status', 'context_tokens', 'context_limit', 'provider', 'model']);
+/** Columns whose change is not an edit of the session (it keeps its place in the list). */
+const UNTOUCHING = new Set(['status', 'context_tokens', 'context_limit']);
 
 // A session and its seq counter, in one statement.
 const CREATE_SESSION = `
@@ -51,8 +55,8 @@ const ADD_MESSAGE = `
   WITH counted AS (
     UPDATE sessions SET message_count = message_count + 1, last_position = last_position + 1, updated_at = $8 WHERE id = $1 RETURNING last_position
   )
-  INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to)
-  SELECT $1, last_position, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM counted`;
+  INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to, provider, model)
+  SELECT $1, last_position, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM counted`;
 
 export interface PostgresStoreOptions extends ConnectionOptions {
   /** A connection lost while idle, a subscriber that threw: logged, never fatal. */
@@ -133,11 +137,13 @@ export class PostgresStore implements SharedStore {
   }
 
   async updateSession(id: string, sessionChanges: SessionChanges): Promise<SessionSummary | null> {
-    const columns = Object.keys(sessionChanges).filter((key) => UPDATABLE.has(key) && (sessionChanges as Record<string, unknown>)[key] !== undefined);
+    const { context, ...plain } = sessionChanges;
+    const given: Record<string, unknown> = { ...plain, ...(context ? { context_tokens: context.tokens, context_limit: context.limit } : {}) };
+    const columns = Object.keys(given).filter((key) => UPDATABLE.has(key) && given[key] !== undefined);
     if (columns.length === 0) return this.getSession(id);
-    const values: unknown[] = [id, ...columns.map((column) => (sessionChanges as Record<string, unknown>)[column])];
+    const values: unknown[] = [id, ...columns.map((column) => given[column])];
     const set = columns.map((column, index) => `${column} = $${index + 2}`);
-    if (columns.some((column) => column !== 'status')) {
+    if (columns.some((column) => !UNTOUCHING.has(column))) {
       values.push(new Date().toISOString());
       set.push(`updated_at = $${values.length}`);
     }
@@ -157,6 +163,7 @@ export class PostgresStore implements SharedStore {
     const { parts, usage, error } = messageJsonColumns(message);
     const added = await changes(this.pool, ADD_MESSAGE, [
       message.session_id, message.id, message.client_id, message.role, message.content, parts, message.status, message.created_at, usage, error, message.reply_to,
+      message.provider, message.model,
     ]);
     if (added === 0) throw new Error(`no session ${JSON.stringify(message.session_id)} to add a message to`);
   }
@@ -240,6 +247,16 @@ export class PostgresStore implements SharedStore {
       usage.input_tokens,
       usage.output_tokens,
     ]);
+  }
+
+  async addSummary({ id, session_id, text, through_message_id, tokens_before, tokens_after, created_at }: ContextSummary): Promise<void> {
+    await changes(this.pool, `INSERT INTO summaries (${SUMMARY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      id, session_id, text, through_message_id, tokens_before, tokens_after, created_at,
+    ]);
+  }
+
+  listSummaries(sessionId: string): Promise<ContextSummary[]> {
+    return rows<ContextSummary>(this.pool, `SELECT ${SUMMARY_COLUMNS} FROM summaries WHERE session_id = $1 ORDER BY added`, [sessionId]);
   }
 
   async appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {

@@ -119,6 +119,53 @@ export const migrations: readonly string[] = [
   -- The reply to a user message (a retried request finds the reply it already started).
   CREATE INDEX messages_by_reply_to ON messages (session_id, reply_to, position) WHERE reply_to IS NOT NULL;
   `,
+  // 3: context management (docs/context.md). A session's context as of its last model call; a
+  // provider's configured window; summaries of the older part of a conversation, each one row.
+  `
+  ALTER TABLE sessions ADD COLUMN context_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN context_limit INTEGER;
+  ALTER TABLE providers ADD COLUMN context_limit INTEGER;
+  ALTER TABLE providers ADD COLUMN output_limit INTEGER;
+  CREATE TABLE summaries (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    through_message_id TEXT NOT NULL,
+    tokens_before INTEGER NOT NULL,
+    tokens_after INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX summaries_by_session ON summaries (session_id);
+  `,
+  // 4: the provider and model a session chose (null: the server's current ones), and the provider
+  // and model that wrote each reply (null for user messages and for replies written before this).
+  `
+  ALTER TABLE sessions ADD COLUMN provider TEXT;
+  ALTER TABLE sessions ADD COLUMN model TEXT;
+  ALTER TABLE messages ADD COLUMN provider TEXT;
+  ALTER TABLE messages ADD COLUMN model TEXT;
+  `,
+  // 5: extensions of one session (an editor's MCP servers, given with `goosed acp`'s session/new),
+  // deleted with it. A name is unique within its scope now, not in the whole table, which SQLite can
+  // only change by rebuilding the table: new table, copy, drop, rename.
+  `
+  CREATE TABLE extensions_v5 (
+    id TEXT PRIMARY KEY,
+    session_id TEXT REFERENCES sessions (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    config TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO extensions_v5 (id, session_id, name, type, config, enabled, created_at)
+    SELECT id, NULL, name, type, config, enabled, created_at FROM extensions;
+  DROP TABLE extensions;
+  ALTER TABLE extensions_v5 RENAME TO extensions;
+  CREATE UNIQUE INDEX extensions_by_name ON extensions (name) WHERE session_id IS NULL;
+  -- A session's own, in the order listed, and the cascade when a session is deleted.
+  CREATE UNIQUE INDEX extensions_of_session ON extensions (session_id, name) WHERE session_id IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

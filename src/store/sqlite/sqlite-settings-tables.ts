@@ -12,11 +12,13 @@ export class ProviderTable {
   private readonly save_;
   private readonly delete_;
   constructor(db: Database.Database) {
-    this.list_ = db.prepare('SELECT name, api_key, model, base_url, updated_at FROM providers ORDER BY name');
-    this.get_ = db.prepare('SELECT name, api_key, model, base_url, updated_at FROM providers WHERE name = ?');
+    const columns = 'name, api_key, model, base_url, context_limit, output_limit, updated_at';
+    this.list_ = db.prepare(`SELECT ${columns} FROM providers ORDER BY name`);
+    this.get_ = db.prepare(`SELECT ${columns} FROM providers WHERE name = ?`);
     this.save_ = db.prepare(
-      `INSERT INTO providers (name, api_key, model, base_url, updated_at) VALUES (@name, @api_key, @model, @base_url, @updated_at)
-       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url, updated_at = excluded.updated_at`,
+      `INSERT INTO providers (${columns}) VALUES (@name, @api_key, @model, @base_url, @context_limit, @output_limit, @updated_at)
+       ON CONFLICT (name) DO UPDATE SET api_key = excluded.api_key, model = excluded.model, base_url = excluded.base_url,
+         context_limit = excluded.context_limit, output_limit = excluded.output_limit, updated_at = excluded.updated_at`,
     );
     this.delete_ = db.prepare('DELETE FROM providers WHERE name = ?');
   }
@@ -34,25 +36,31 @@ export class ProviderTable {
   }
 }
 
+const EXTENSION_COLUMNS = 'id, name, type, config, enabled, created_at, session_id';
+
 export class ExtensionTable {
   private readonly list_;
+  private readonly listOfSession_;
   private readonly get_;
   private readonly insert_;
   private readonly update_;
   private readonly delete_;
   constructor(db: Database.Database) {
-    this.list_ = db.prepare('SELECT id, name, type, config, enabled, created_at FROM extensions ORDER BY created_at, name');
-    this.get_ = db.prepare('SELECT id, name, type, config, enabled, created_at FROM extensions WHERE id = ? OR name = ?');
+    this.list_ = db.prepare(`SELECT ${EXTENSION_COLUMNS} FROM extensions WHERE session_id IS NULL ORDER BY created_at, name`);
+    this.listOfSession_ = db.prepare(`SELECT ${EXTENSION_COLUMNS} FROM extensions WHERE session_id = ? ORDER BY created_at, name`);
+    this.get_ = db.prepare(`SELECT ${EXTENSION_COLUMNS} FROM extensions WHERE id = ? OR (session_id IS NULL AND name = ?)`);
     this.insert_ = db.prepare(
-      'INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES (@id, @name, @type, @config, @enabled, @created_at)',
+      `INSERT INTO extensions (${EXTENSION_COLUMNS}) VALUES (@id, @name, @type, @config, @enabled, @created_at, @session_id)`,
     );
     this.update_ = db.prepare('UPDATE extensions SET config = @config, enabled = @enabled WHERE id = @id');
     this.delete_ = db.prepare('DELETE FROM extensions WHERE id = ?');
   }
-  async list(): Promise<ExtensionRecord[]> {
-    return (this.list_.all() as ExtensionRow[]).map(toExtension);
+  /** The server-wide extensions, or with `sessionId` that session's own. */
+  async list(sessionId?: string): Promise<ExtensionRecord[]> {
+    const rows = (sessionId === undefined ? this.list_.all() : this.listOfSession_.all(sessionId)) as ExtensionRow[];
+    return rows.map(toExtension);
   }
-  /** By id, or by name (names are unique too, and what people type). */
+  /** By id, or by name among the server-wide ones (unique there, and what people type). */
   async get(idOrName: string): Promise<ExtensionRecord | null> {
     const row = this.get_.get(idOrName, idOrName) as ExtensionRow | undefined;
     return row ? toExtension(row) : null;

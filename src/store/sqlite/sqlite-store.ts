@@ -3,12 +3,14 @@ import type { Message, Usage } from '../../api/messages.js';
 import type { SessionSummary } from '../../api/sessions.js';
 import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
 import type { Approval } from '../../api/approvals.js';
+import type { ContextSummary } from '../../api/context.js';
 import { migrate } from './migrations.js';
 import { decodeSessionCursor, encodeMessageCursor, encodeSessionCursor, messagePositionAfter } from '../cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
 import { ApprovalTable } from './sqlite-approvals.js';
 import {
   MESSAGE_COLUMNS,
+  SUMMARY_COLUMNS,
   SESSION_COLUMNS,
   messageFromColumns,
   messageJsonColumns,
@@ -41,6 +43,9 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
 function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
   return [messagePositionAfter(cursor), limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
+
+/** Columns whose change is not an edit of the session (it keeps its place in the list). */
+const UNTOUCHING_COLUMNS = new Set(['status', 'context_tokens', 'context_limit']);
 
 /** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
 export class SqliteStore implements Store {
@@ -80,8 +85,8 @@ export class SqliteStore implements Store {
       addUsage: db.prepare('UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?'),
       nextPosition: db.prepare('SELECT COALESCE(MAX(position), 0) + 1 AS position FROM messages WHERE session_id = ?').pluck(),
       insertMessage: db.prepare(
-        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to)
-         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to)`,
+        `INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to, provider, model)
+         VALUES (@session_id, @position, @id, @client_id, @role, @content, @parts, @status, @created_at, @usage, @error, @reply_to, @provider, @model)`,
       ),
       saveMessage: db.prepare(
         `UPDATE messages SET content = @content, parts = @parts, status = @status, usage = @usage, error = @error
@@ -98,6 +103,10 @@ export class SqliteStore implements Store {
       listStoredMessages: db
         .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
         .raw(),
+      addSummary: db.prepare(
+        `INSERT INTO summaries (${SUMMARY_COLUMNS}) VALUES (@id, @session_id, @text, @through_message_id, @tokens_before, @tokens_after, @created_at)`,
+      ),
+      listSummaries: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM summaries WHERE session_id = ? ORDER BY rowid`),
       appendEvent: db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)'),
       listEvents: db.prepare('SELECT body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
       getReserved: db.prepare('SELECT seq_reserved FROM sessions WHERE id = ?').pluck(),
@@ -144,11 +153,13 @@ export class SqliteStore implements Store {
   }
 
   async updateSession(id: string, changes: SessionChanges): Promise<SessionSummary | null> {
-    const columns = Object.keys(changes).filter((key) => (changes as Record<string, unknown>)[key] !== undefined);
+    const { context, ...plain } = changes;
+    const values: Record<string, unknown> = { ...plain, ...(context ? { context_tokens: context.tokens, context_limit: context.limit } : {}) };
+    const columns = Object.keys(values).filter((key) => values[key] !== undefined);
     if (columns.length > 0) {
       const set = columns.map((column) => `${column} = @${column}`).join(', ');
-      const touch = columns.some((column) => column !== 'status') ? ', updated_at = @updated_at' : '';
-      this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...changes, id, updated_at: new Date().toISOString() });
+      const touch = columns.some((column) => !UNTOUCHING_COLUMNS.has(column)) ? ', updated_at = @updated_at' : '';
+      this.prepareCached(`UPDATE sessions SET ${set}${touch} WHERE id = @id`).run({ ...values, id, updated_at: new Date().toISOString() });
     }
     return this.readSession(id);
   }
@@ -217,6 +228,14 @@ export class SqliteStore implements Store {
 
   async addUsage(sessionId: string, usage: Usage): Promise<void> {
     this.statements.addUsage.run(usage.input_tokens, usage.output_tokens, sessionId);
+  }
+
+  async addSummary(summary: ContextSummary): Promise<void> {
+    this.statements.addSummary.run(summary);
+  }
+
+  async listSummaries(sessionId: string): Promise<ContextSummary[]> {
+    return this.statements.listSummaries.all(sessionId) as ContextSummary[];
   }
 
   async appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {
@@ -292,8 +311,7 @@ export class SqliteStore implements Store {
   }
 
   private toMessageRow(message: Message, position: number, clientId: string | null): MessageColumns & { client_id: string | null } {
-    const { session_id, id, role, content, status, created_at, reply_to } = message;
-    return { session_id, position, id, client_id: clientId, role, content, status, created_at, reply_to, ...messageJsonColumns(message) };
+    const { session_id, id, role, content, status, created_at, reply_to, provider, model } = message;
+    return { session_id, position, id, client_id: clientId, role, content, status, created_at, reply_to, provider, model, ...messageJsonColumns(message) };
   }
-
 }

@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ExecutionMode } from '../../../src/client/index.js';
+import type { ApprovalDecision, components } from '../../../src/client/index.js';
 import { api, dataOf, GoosedError } from '../lib/api.js';
 
 /** A message id of our own: sending it twice (a retried click, a flaky network) starts one reply. */
@@ -28,10 +28,13 @@ export const cancelReply = (sessionId: string) => dataOf(api.POST('/api/sessions
 export const answerApproval = (sessionId: string, approvalId: string, decision: ApprovalDecision) =>
   dataOf(api.POST('/api/sessions/{id}/approvals/{approval_id}', { params: { path: { id: sessionId, approval_id: approvalId } }, body: { decision } }));
 
-export const updateSession = (sessionId: string, change: { name?: string; execution_mode?: ExecutionMode | null }) =>
+export const updateSession = (sessionId: string, change: components['schemas']['UpdateSessionRequest']) =>
   dataOf(api.PATCH('/api/sessions/{id}', { params: { path: { id: sessionId } }, body: change }));
 
 export async function deleteSession(sessionId: string): Promise<void> {
   const { response, error } = await api.DELETE('/api/sessions/{id}', { params: { path: { id: sessionId } } });
   if (!response.ok) throw GoosedError.fromBody(response.status, error, response.statusText);
 }
+
+/** Summarises the older part of the conversation now (the chat hears of it as `context_compacted`). */
+export const compactSession = (sessionId: string) => dataOf(api.POST('/api/sessions/{id}/compact', { params: { path: { id: sessionId } } }));

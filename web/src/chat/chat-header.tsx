@@ -6,10 +6,14 @@ import { navigate } from '../lib/route.js';
 import { sessionsChanged } from '../sessions/session-list.js';
 import { executionModes } from '../settings/execution-modes.js';
 import { deleteSession, updateSession } from './chat-actions.js';
+import { ContextMeter } from './context-meter.js';
+import { ModelFact, ModelForm, useProviders } from './model-picker.js';
 
 export function ChatHeader({ session, onError }: { session: SessionSummary; onError: (message: string | null) => void }) {
   const [renaming, setRenaming] = useState(false);
+  const [choosingModel, setChoosingModel] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const providers = useProviders(session.id);
 
   const act = async (action: () => Promise<unknown>) => {
     onError(null);
@@ -41,9 +45,16 @@ export function ChatHeader({ session, onError }: { session: SessionSummary; onEr
             {session.working_directory}
           </span>
           {session.usage.total_tokens > 0 && <span> · {formatTokens(session.usage.total_tokens)}</span>}
+          {providers && (
+            <span>
+              {' · '}
+              <ModelFact session={session} providers={providers} />
+            </span>
+          )}
         </p>
       </div>
       <div class="chat-tools">
+        <ContextMeter session={session} onError={onError} />
         <span class="mode-picker">
           <label for="session-mode" class="muted small-text">
             Tools
@@ -55,6 +66,11 @@ export function ChatHeader({ session, onError }: { session: SessionSummary; onEr
             ))}
           </select>
         </span>
+        {providers && !choosingModel && (
+          <button type="button" class="button small" onClick={() => setChoosingModel(true)}>
+            Model…
+          </button>
+        )}
         {!renaming && (
           <button type="button" class="button small" onClick={() => setRenaming(true)}>
             Rename
@@ -76,6 +92,7 @@ export function ChatHeader({ session, onError }: { session: SessionSummary; onEr
           </button>
         )}
       </div>
+      {choosingModel && providers && <ModelForm session={session} providers={providers} onDone={() => setChoosingModel(false)} act={act} />}
     </header>
   );
 }

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ApprovalDecision } from '../../../src/client/index.js';
 import { GoosedError, problemOf } from '../lib/api.js';
@@ -10,6 +11,7 @@ import { ChatHeader } from './chat-header.js';
 import { Composer, type SendResult } from './composer.js';
 import { ConnectionNotice, useRestartNotice } from './connection-notice.js';
 import { MessageView } from './message-view.js';
+import { SummaryDivider } from './summary-divider.js';
 import { useChat } from './use-chat.js';
 
 export function ChatScreen({ sessionId, keyVersion }: { sessionId: string; keyVersion: number }) {
@@ -98,7 +100,14 @@ export function ChatScreen({ sessionId, keyVersion }: { sessionId: string; keyVe
           </div>
         )}
         {chat.messages.map((message) => (
-          <MessageView key={message.id} message={message} approvals={approvals} progress={chat.progress} onAnswer={answer} />
+          <Fragment key={message.id}>
+            <MessageView message={message} approvals={approvals} progress={chat.progress} onAnswer={answer} />
+            {chat.summaries
+              .filter((summary) => summary.through_message_id === message.id)
+              .map((summary) => (
+                <SummaryDivider key={summary.id} summary={summary} />
+              ))}
+          </Fragment>
         ))}
       </div>
       {problem && <ProblemLine problem={problem} />}

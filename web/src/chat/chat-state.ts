@@ -1,4 +1,4 @@
-import type { Approval, Message, MessagePart, Session, SessionEvent, SessionSummary, ToolCallPart } from '../../../src/client/index.js';
+import type { Approval, ContextSummary, Message, MessagePart, Session, SessionEvent, SessionSummary, ToolCallPart } from '../../../src/client/index.js';
 
 export interface PendingApproval {
   id: string;
@@ -20,19 +20,21 @@ export interface ChatState {
   /** Pending approvals by approval id. */
   approvals: Record<string, PendingApproval>;
   progress: Record<string, ToolProgress>;
+  /** Summaries of the older conversation, oldest first: each shows as a divider after the last message it replaces. */
+  summaries: ContextSummary[];
   /** An event named a message this state does not hold: the snapshot should be fetched again. */
   stale: boolean;
 }
 
-export const emptyChat: ChatState = { session: null, messages: [], approvals: {}, progress: {}, stale: false };
+export const emptyChat: ChatState = { session: null, messages: [], approvals: {}, progress: {}, summaries: [], stale: false };
 
-export function chatFromSnapshot(session: Session, approvals: Approval[]): ChatState {
+export function chatFromSnapshot(session: Session, approvals: Approval[], summaries: ContextSummary[] = []): ChatState {
   const { messages, ...summary } = session;
   const pending: Record<string, PendingApproval> = {};
   for (const approval of approvals) {
     if (approval.status === 'pending') pending[approval.id] = { id: approval.id, toolCallId: approval.tool_call_id, tool: approval.tool, reason: approval.reason };
   }
-  return { session: summary, messages, approvals: pending, progress: {}, stale: false };
+  return { session: summary, messages, approvals: pending, progress: {}, summaries, stale: false };
 }
 
 /** Moves the state forward by a batch of events (one render per batch, however fast text streams). */
@@ -46,8 +48,16 @@ function applyEvent(state: ChatState, event: SessionEvent): ChatState {
   switch (event.type) {
     case 'user_message':
     case 'message_start':
-    case 'message_complete':
       return { ...state, messages: upsert(state.messages, event.message) };
+    case 'message_complete': {
+      const session = state.session && event.context ? { ...state.session, context: event.context } : state.session;
+      return { ...state, session, messages: upsert(state.messages, event.message) };
+    }
+    case 'context_compacted': {
+      const known = state.summaries.some((summary) => summary.id === event.summary.id);
+      const session = state.session ? { ...state.session, context: { ...state.session.context, tokens: event.tokens_after } } : null;
+      return known ? state : { ...state, session, summaries: [...state.summaries, event.summary] };
+    }
     case 'content_delta':
       return updateMessage(state, event.message_id, (message) => appendText(message, event.delta));
     case 'tool_use':

@@ -44,11 +44,12 @@ export function useChat(sessionId: string, keyVersion: number): { chat: ChatStat
     };
     const fetchSnapshot = async () => {
       const path = { id: sessionId };
-      const [session, approvals] = await Promise.all([
+      const [session, approvals, summaries] = await Promise.all([
         dataOf(api.GET('/api/sessions/{id}', { params: { path }, signal })),
         dataOf(api.GET('/api/sessions/{id}/approvals', { params: { path, query: { status: 'pending' } }, signal })),
+        dataOf(api.GET('/api/sessions/{id}/summaries', { params: { path }, signal })),
       ]);
-      return chatFromSnapshot(session, approvals);
+      return chatFromSnapshot(session, approvals, summaries);
     };
     // Fetching the snapshot again: at once for a resync; for events of an unknown message at most
     // once a second (a burst of them asks once). A request made while one runs waits for it.

@@ -20,10 +20,25 @@ function useRecentDirectories(limit = 4): string[] {
   return directories;
 }
 
+/** The default_working_directory setting, shown where the form leaves the directory empty. */
+function useDefaultDirectory(): string | null {
+  const [directory, setDirectory] = useState<string | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    dataOf(api.GET('/api/config', { signal: controller.signal })).then(
+      (settings) => setDirectory(settings.default_working_directory),
+      () => {},
+    );
+    return () => controller.abort();
+  }, []);
+  return directory;
+}
+
 export function NewSessionForm({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [directory, setDirectory] = useState('');
   const recent = useRecentDirectories();
+  const defaultDirectory = useDefaultDirectory();
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => nameInput.current?.focus(), []);
 
@@ -48,12 +63,13 @@ export function NewSessionForm({ onDone }: { onDone: () => void }) {
       <Field id="new-session-name" label="Name">
         <input id="new-session-name" ref={nameInput} value={name} placeholder="New session" maxLength={500} onInput={(event) => setName(event.currentTarget.value)} />
       </Field>
-      <Field id="new-session-directory" label="Working directory">
+      <Field id="new-session-directory" label="Working directory" hint="~ is your home; a relative path is under the default.">
         <input
           id="new-session-directory"
           value={directory}
-          placeholder="the server's current directory"
+          placeholder={defaultDirectory === null ? 'the default directory' : `${defaultDirectory} (the default)`}
           spellcheck={false}
+          aria-describedby="new-session-directory-hint"
           onInput={(event) => setDirectory(event.currentTarget.value)}
         />
       </Field>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { components, Settings } from '../../../src/client/index.js';
 import { api, dataOf, describeError } from '../lib/api.js';
+import { Field } from '../lib/field.js';
 import { executionModes } from './execution-modes.js';
 
 type SettingsPatch = components['schemas']['SettingsPatch'];
@@ -9,12 +10,14 @@ export function SettingsScreen({ keyVersion }: { keyVersion: number }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [maxTurns, setMaxTurns] = useState('');
+  const [directory, setDirectory] = useState('');
 
   useEffect(() => {
     dataOf(api.GET('/api/config')).then(
       (loaded) => {
         setSettings(loaded);
         setMaxTurns(String(loaded.max_turns));
+        setDirectory(loaded.default_working_directory);
       },
       (error) => setStatus({ text: describeError(error), error: true }),
     );
@@ -27,6 +30,7 @@ export function SettingsScreen({ keyVersion }: { keyVersion: number }) {
       const updated = await dataOf(api.PATCH('/api/config', { body: patch }));
       setSettings(updated);
       setMaxTurns(String(updated.max_turns));
+      setDirectory(updated.default_working_directory);
       setStatus({ text: 'Saved.', error: false });
     } catch (error) {
       setStatus({ text: describeError(error), error: true });
@@ -76,6 +80,24 @@ export function SettingsScreen({ keyVersion }: { keyVersion: number }) {
               }}
             />
           </div>
+          <Field
+            id="default-directory"
+            label="Default working directory"
+            hint="Where new sessions work unless given another; ~ is your home, and a relative path is taken from here."
+          >
+            <input
+              id="default-directory"
+              class="mono"
+              value={directory}
+              spellcheck={false}
+              aria-describedby="default-directory-hint"
+              onInput={(event) => setDirectory(event.currentTarget.value)}
+              onChange={(event) => {
+                const value = event.currentTarget.value.trim();
+                if (value && value !== settings.default_working_directory) void save({ default_working_directory: value });
+              }}
+            />
+          </Field>
         </form>
       )}
       {status && (

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from '../config/config-file.js';
+import type { LogLevel } from './config-file.js';
 
 /**
  * JSON lines on stdout, written asynchronously (a request never waits on the terminal) and
