@@ -37,6 +37,8 @@ export interface SharedEvents {
   append(sessionId: string, events: readonly UnnumberedEvent[]): Promise<number>;
   /** Events after `after`, durable and the live ones still kept, oldest first, at most `limit`. */
   read(sessionId: string, after: number, limit: number): Promise<StoredEventText[]>;
+  /** The last seq committed in the session (0 before any); null when there is no such session. */
+  last(sessionId: string): Promise<number | null>;
   /** Forgets live events stored at least `ageMs` ago; how many. A reader who needs one gets a gap (resync). */
   pruneLive(ageMs: number): Promise<number>;
 }

@@ -138,6 +138,9 @@ export function sharedStoreContract(current: () => SharedStoreUnderTest): void {
         { json: '{"type":"content_delta","delta":"b"}', live: true },
         { json: '{"type":"message_complete"}', live: false },
       ]);
+      // The last seq committed, whichever kind: what a follower on any instance is behind of.
+      expect(await store.sharedEvents.last('s')).toBe(4);
+      expect(await store.sharedEvents.last('nope')).toBeNull();
       expect(await store.sharedEvents.pruneLive(60_000)).toBe(0);
       expect(await store.sharedEvents.read('s', 0, 10)).toHaveLength(4);
       expect(await store.sharedEvents.pruneLive(0)).toBe(2);

@@ -47,6 +47,10 @@ export class PostgresSharedEvents implements SharedEvents {
     return rows<StoredEventText>(this.db, READ, [sessionId, after, limit]);
   }
 
+  async last(sessionId: string): Promise<number | null> {
+    return (await row<{ last_seq: number }>(this.db, 'SELECT last_seq FROM session_seq WHERE session_id = $1', [sessionId]))?.last_seq ?? null;
+  }
+
   pruneLive(ageMs: number): Promise<number> {
     return changes(this.db, `DELETE FROM live_events WHERE stored_at <= now() - $1 * interval '1 millisecond'`, [ageMs]);
   }

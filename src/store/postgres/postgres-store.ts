@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { NotFound } from '../../api/domain-errors.js';
 import type { Approval } from '../../api/approvals.js';
 import type { ContextSummary } from '../../api/context.js';
 import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
@@ -165,7 +166,8 @@ export class PostgresStore implements SharedStore {
       message.session_id, message.id, message.client_id, message.role, message.content, parts, message.status, message.created_at, usage, error, message.reply_to,
       message.provider, message.model,
     ]);
-    if (added === 0) throw new Error(`no session ${JSON.stringify(message.session_id)} to add a message to`);
+    // Deleted meanwhile (by another request, or on another instance): the message is refused as for any missing session.
+    if (added === 0) throw NotFound.of('session', message.session_id);
   }
 
   async saveMessage(message: Message): Promise<void> {
