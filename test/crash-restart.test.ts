@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
 import { spawnGoosed, temporaryDirectory, waitFor, type GoosedProcess } from './support/goosed.js';
 import { readSse } from './support/sse-client.js';
+import { databaseForDataDir, onPostgres, storeFlags } from './support/postgres.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 
 let llm: ScriptedLlm;
 beforeAll(async () => {
@@ -24,11 +26,30 @@ async function stop(goosed: GoosedProcess): Promise<void> {
 /** A goosed process on a fresh data directory that uses the scripted LLM, with one session; `args` restart it on the same data. */
 async function startWithSession(name: string): Promise<{ dir: string; args: string[]; goosed: GoosedProcess; session: { id: string } }> {
   const dir = temporaryDirectory();
-  const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml')];
+  const args = ['--port', '0', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.yaml'), ...(await storeFlags(join(dir, 'data')))];
   const goosed = await spawnGoosed(args);
   await json(`${goosed.url}/api/providers`, { method: 'POST', body: JSON.stringify({ name: 'openai', api_key: `sk-${name}`, model: 'm', base_url: `${llm.url}/v1` }) });
   const session = await (await json(`${goosed.url}/api/sessions`, { method: 'POST', body: JSON.stringify({ name }) })).json();
   return { dir, args, goosed, session };
+}
+
+/** The types of a session's durable events, read from the database past goosed; on SQLite, the file also passes its integrity check. */
+async function storedEventTypes(dataDir: string, sessionId: string): Promise<string[]> {
+  if (onPostgres) {
+    const store = await PostgresStore.open({ url: await databaseForDataDir(dataDir) });
+    try {
+      return (await store.listEvents(sessionId, 0, 10_000)).map((event) => event.type);
+    } finally {
+      await store.close();
+    }
+  }
+  const db = new Database(join(dataDir, 'goosed.db'), { readonly: true });
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    return (db.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq').pluck().all(sessionId) as string[]).map((body) => JSON.parse(body).type);
+  } finally {
+    db.close();
+  }
 }
 
 describe('a crash (SIGKILL) in the middle of a reply', () => {
@@ -58,18 +79,22 @@ describe('a crash (SIGKILL) in the middle of a reply', () => {
       expect(reply.error).toMatchObject({ code: 'interrupted' });
       expect(reply.content.startsWith(saved)).toBe(true);
 
-      // A client that rejoins with its Last-Event-ID gets an explicit resync (the deltas are gone), never a silent gap.
-      const rejoin = await readSse(await fetch(`${second.url}/api/sessions/${session.id}/events`, { headers: { 'last-event-id': String(lastSeq) } }), () => true);
-      expect(rejoin[0].event).toBe('resync');
-      expect(Number(rejoin[0].id)).toBeGreaterThan(lastSeq);
+      const rejoin = await readSse(await fetch(`${second.url}/api/sessions/${session.id}/events`, { headers: { 'last-event-id': String(lastSeq) } }), onPostgres ? (f) => f.event === 'error' : () => true);
+      if (onPostgres) {
+        // The database kept every event, deltas too: the client gets the rest without a gap, up to the interruption.
+        const seqs = rejoin.map((f) => Number(f.id));
+        expect(seqs).toEqual(seqs.map((_, index) => lastSeq + 1 + index));
+        expect(rejoin.at(-1)!.data).toMatchObject({ type: 'error', code: 'interrupted' });
+      } else {
+        // A client that rejoins with its Last-Event-ID gets an explicit resync (the deltas are gone), never a silent gap.
+        expect(rejoin[0].event).toBe('resync');
+        expect(Number(rejoin[0].id)).toBeGreaterThan(lastSeq);
+      }
 
       // The durable events are all there.
-      const db = new Database(join(dir, 'data', 'goosed.db'), { readonly: true });
-      const types = (db.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq').pluck().all(session.id) as string[]).map((b) => JSON.parse(b).type);
+      const types = await storedEventTypes(join(dir, 'data'), session.id);
       expect(types.slice(0, 2)).toEqual(['user_message', 'message_start']);
       expect(types).toContain('error');
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      db.close();
 
       llm.enqueue({ text: 'back to work' });
       const next = await json(`${second.url}/api/sessions/${session.id}/messages`, { method: 'POST', body: JSON.stringify({ content: 'continue' }) });

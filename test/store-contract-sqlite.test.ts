@@ -11,13 +11,13 @@ function inDirectory(make: (file: string) => SqliteStore | TieredStore) {
   return async () => {
     const dir = temporaryDirectory('goosed-store-');
     const file = join(dir, 'goosed.db');
-    return { store: make(file), reopen: async () => make(file), cleanup: () => removeDirectory(dir) };
+    return { store: make(file), reopen: async () => make(file), alongside: async () => make(file), cleanup: () => removeDirectory(dir) };
   };
 }
 
-storeContract('SQLite file', inDirectory((file) => new SqliteStore(file)), { persists: true });
+storeContract('SQLite file', inDirectory((file) => new SqliteStore(file)), { persists: true, alongside: true });
 storeContract('SQLite in memory', async () => ({ store: new SqliteStore(':memory:') }), { persists: false });
-storeContract('TieredStore (file + memory)', inDirectory((file) => new TieredStore(new SqliteStore(file))), { persists: true });
+storeContract('TieredStore (file + memory)', inDirectory((file) => new TieredStore(new SqliteStore(file))), { persists: true, alongside: true });
 
 describe('TieredStore', () => {
   it('keeps a session created with persist false in memory only: listed with the rest, gone after a restart', async () => {

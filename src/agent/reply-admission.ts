@@ -32,6 +32,8 @@ export class ReplyAdmission {
   private readonly slots: ReplySlots;
   private closed = false;
   private readonly deleting = new Set<string>();
+  /** The client id of the message each held slot was taken for (until its message is written, a repeat finds only this). */
+  private readonly clientIds = new Map<string, string>();
 
   constructor(options: ReplyAdmissionOptions) {
     this.store = options.store;
@@ -47,8 +49,9 @@ export class ReplyAdmission {
         if (repeatOf) return { repeatOf, reply: await this.store.findReply(sessionId, repeatOf.id) };
       }
       const slot = await this.slots.take(sessionId);
-      if (slot) return this.withSession(sessionId, slot);
-      if (!queue) throw new SessionBusy();
+      if (slot) return this.withSession(sessionId, clientId === null ? slot : this.heldFor(sessionId, clientId, slot));
+      // A repeat of the message that holds the slot is no second message: it waits for the first.
+      if (!queue && (clientId === null || this.clientIds.get(sessionId) !== clientId)) throw new SessionBusy();
       await this.slots.freed(sessionId);
     }
   }
@@ -79,6 +82,16 @@ export class ReplyAdmission {
     } finally {
       this.deleting.delete(sessionId);
     }
+  }
+
+  private heldFor(sessionId: string, clientId: string, slot: ReplySlot): ReplySlot {
+    this.clientIds.set(sessionId, clientId);
+    return {
+      release: () => {
+        if (this.clientIds.get(sessionId) === clientId) this.clientIds.delete(sessionId);
+        slot.release();
+      },
+    };
   }
 
   private async withSession(sessionId: string, slot: ReplySlot): Promise<Admitted> {

@@ -362,7 +362,11 @@ export class ReplyLifecycle {
   private async askApproval(reply: RunningReply, part: ToolCallPart, reason: string, signal: AbortSignal): Promise<ApprovalAnswer> {
     const { writer } = reply;
     const pending = await this.approvals.ask({ sessionId: writer.sessionId, messageId: writer.message.id, part, reason, signal });
-    if (pending.approval.status === 'resolved') return pending.answer;
+    if (pending.approval.status === 'resolved') {
+      // Answered while nobody listened: a resumed reply that was shown waiting runs on.
+      await this.setStatus(reply, 'running');
+      return pending.answer;
+    }
     if (pending.created) {
       await writer.setToolStatus(part, 'awaiting_approval');
       await writer.publish({ type: 'approval_request', message_id: writer.message.id, id: pending.approval.id, tool_call_id: part.id, tool: part.tool, arguments: part.arguments, reason });

@@ -15,6 +15,7 @@ export const ConfigFile = z
     log_level: LogLevel,
     data_dir: z.string().min(1),
     secret_key: z.string().min(16),
+    database_url: z.string().min(1),
     /** Seconds without work after which the server stops by itself; 0 never (see resolve-options.ts). */
     idle_exit: z.number().int().min(0),
     ...Settings.shape,

@@ -2,6 +2,7 @@ import { LogLevel, readConfigFile, ConfigError } from './config-file.js';
 import { defaultConfigFile, defaultDataDir } from './paths.js';
 import { Settings } from '../api/settings.js';
 import type { ServerOptions } from './server-options.js';
+import { maskUrlSecrets } from '../api/secret-mask.js';
 
 export interface CommandLineFlags {
   host?: string;
@@ -10,6 +11,7 @@ export interface CommandLineFlags {
   dataDir?: string;
   config?: string;
   secretKey?: string;
+  databaseUrl?: string;
   idleExit?: string;
 }
 
@@ -34,6 +36,8 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
   const secretKey = pick(flags.secretKey, 'GOOSED_SECRET_KEY') ?? file.secret_key ?? null;
   if (secretKey !== null && secretKey.length < 16) throw new ConfigError('the secret key must be at least 16 characters long');
 
+  const databaseUrlText = pick(flags.databaseUrl, 'GOOSED_DATABASE_URL') ?? file.database_url ?? null;
+  const databaseUrl = databaseUrlText === null ? null : checkDatabaseUrl(databaseUrlText);
   const idleExitText = pick(flags.idleExit, 'GOOSED_IDLE_EXIT');
   const idleExitSeconds = idleExitText === undefined ? (file.idle_exit ?? defaults.idleExitSeconds) : parseSeconds(idleExitText, 'idle exit');
 
@@ -48,6 +52,7 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
     dataDir: pick(flags.dataDir, 'GOOSED_DATA_DIR') ?? file.data_dir ?? defaultDataDir(env),
     configFile,
     secretKey,
+    databaseUrl,
     idleExitMs: idleExitSeconds > 0 ? idleExitSeconds * 1000 : null,
     settings,
   };
@@ -57,6 +62,20 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new ConfigError(`invalid port ${JSON.stringify(text)}: use a number from 0 to 65535 (0 picks a free port)`);
   return port;
+}
+
+/** A PostgreSQL connection URL; anything else is refused without showing its password. */
+function checkDatabaseUrl(text: string): string {
+  const usage = 'use postgres://user:password@host:5432/database';
+  let protocol: string;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    // Not quoted: what is not a URL cannot be masked, and may be a password pasted in the wrong place.
+    throw new ConfigError(`invalid database URL (not a URL): ${usage}`);
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw new ConfigError(`invalid database URL ${JSON.stringify(maskUrlSecrets(text))}: ${usage}`);
+  return text;
 }
 
 function parseSeconds(text: string, what: string): number {

@@ -37,6 +37,8 @@ export interface ServerOptions {
   port: number;
   logLevel: LogLevel;
   dataDir: string;
+  /** `postgres://…`: the PostgreSQL store, shared by every instance given the same; null: SQLite in dataDir. */
+  databaseUrl?: string | null;
   /** Where PATCH /api/config saves settings; null keeps changes in memory. */
   configFile: string | null;
   secretKey: string | null;

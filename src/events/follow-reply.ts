@@ -11,6 +11,8 @@ export interface FollowedReply {
   message: Message;
   /** The seq just before the reply's first event; null when the reply had already ended. */
   afterSeq: number | null;
+  /** Settles once the reply has let its session go (idle, slot free): the follow ends after it. */
+  done?: Promise<unknown>;
 }
 
 /**
@@ -35,7 +37,10 @@ export function followReply(events: EventLog, reply: FollowedReply, follower: Fo
   let ended = false;
   const finish = () => {
     ended = true;
-    follower.end?.('reply_ended');
+    // A client that sends its next message as soon as this stream ends must find the session free:
+    // on a store that answers over the network, the reply lets it go a few round trips after its end event.
+    const released = reply.done ?? Promise.resolve();
+    void released.catch(() => {}).then(() => follower.end?.('reply_ended'));
   };
   return events.follow(
     message.session_id,

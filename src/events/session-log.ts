@@ -3,14 +3,15 @@ import type { EventBackbone, SeqBlock } from './event-backbone.js';
 import type { FollowEnd, Follower, PublishedEvent } from './follower.js';
 import { ReplayWindow, type EventHead, type KeptEvent, type ReplayLimits } from './replay-window.js';
 
-interface Queued {
+/** An event waiting to be numbered, and its publisher. */
+export interface Queued {
   payload: EventPayload;
   resolve(event: SessionEvent): void;
   reject(error: unknown): void;
 }
 
 /** One follow() call; `held` collects live events while its replay is read from the store. */
-interface Subscription {
+export interface Subscription {
   follower: Follower;
   held: PublishedEvent[] | null;
   closed: boolean;

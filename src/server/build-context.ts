@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import { defaultModelSettings, type ModelSettings, type WebSocketOptions } from '../config/server-options.js';
 import type { Store } from '../store/store.js';
+import { isSharedStore } from '../store/shared-store.js';
 import { SessionService } from '../sessions/session-service.js';
 import { EventLog } from '../events/event-log.js';
 import { StoreBackbone } from '../events/event-backbone.js';
@@ -41,7 +42,14 @@ export interface ContextParts {
 /** Wires the services over a store and settings: the one place that knows how they fit. */
 export function buildContext(parts: ContextParts): AppContext {
   const { store, settings, logger } = parts;
-  const events = new EventLog({ backbone: new StoreBackbone(store), replayCapacity: parts.replayCapacity, replayBytes: parts.replayBytes });
+  const events = new EventLog({
+    backbone: new StoreBackbone(store),
+    // On a database several instances share, events go through it, so followers on any instance get them.
+    shared: isSharedStore(store) ? store : undefined,
+    onError: (error) => logger.warn({ err: error }, 'reading events from the database failed'),
+    replayCapacity: parts.replayCapacity,
+    replayBytes: parts.replayBytes,
+  });
   const followerQueueBytes = parts.followerQueueBytes ?? DEFAULT_FOLLOWER_QUEUE_BYTES;
   const providers = new ProviderSettings({ store, env: parts.env ?? process.env });
   const registry = new ExtensionRegistry({

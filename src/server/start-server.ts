@@ -1,15 +1,13 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Settings } from '../api/settings.js';
 import type { ServerOptions } from '../config/server-options.js';
 import { RuntimeSettings } from '../config/runtime-settings.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { TieredStore } from '../store/tiered-store.js';
+import { openStore } from './open-store.js';
 import { createApp } from './app.js';
 import { createServerWithJsonErrors } from './malformed-requests.js';
 import { buildContext } from './build-context.js';
@@ -57,11 +55,8 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
   const keyWasGenerated = !options.secretKey && !isLoopbackHost(options.host);
   const secretKey = options.secretKey ?? (keyWasGenerated ? randomBytes(32).toString('base64url') : null);
 
-  const databaseFile = join(options.dataDir, 'goosed.db');
-  // Created owner-only before SQLite opens it: it holds provider keys.
-  closeSync(openSync(databaseFile, 'a', 0o600));
-  const opened = new TieredStore(new SqliteStore(databaseFile));
-  const store = seams.wrapStore?.(opened) ?? opened;
+  const opened = await openStore(options, logger);
+  const store = seams.wrapStore?.(opened.store) ?? opened.store;
 
   const settings = new RuntimeSettings(options.settings, options.configFile);
   const buildPolicy = (current: Settings) =>
@@ -83,7 +78,14 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     websocket: options.websocket,
     sessionExtensionIdleMs: options.sessionExtensionIdleMs,
   });
-  await context.replies.recover();
+  try {
+    await context.replies.recover();
+  } catch (error) {
+    // A database goosed connects to (PostgreSQL) would otherwise keep its connections, and the process, alive.
+    context.events.close();
+    await store.close();
+    throw error;
+  }
   const app = createApp(context);
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -104,7 +106,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     await store.close();
     throw error;
   }
-  logger.info({ host: options.host, port, data_dir: options.dataDir, auth: secretKey !== null }, 'started');
+  logger.info({ host: options.host, port, data_dir: options.dataDir, database: opened.where, auth: secretKey !== null }, 'started');
   let stopWatchingIdle = () => {};
   const idle = new Promise<void>((resolve) => {
     if (!options.idleExitMs) return;

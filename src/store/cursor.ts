@@ -31,6 +31,14 @@ export function decodeMessageCursor(cursor: string): number | null {
   return key !== null && key.length === 1 && POSITION.test(key[0]) ? Number(key[0]) : null;
 }
 
+/** Where a page of messages starts: after the cursor's position, or from the first message. */
+export function messagePositionAfter(cursor: string | undefined): number {
+  const after = cursor === undefined ? 0 : decodeMessageCursor(cursor);
+  // Callers refuse a bad cursor (invalid_cursor) before this; reading on from 0 would hand out the whole history.
+  if (after === null) throw new Error('a message cursor of the wrong shape reached the store');
+  return after;
+}
+
 function encode(key: string[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }

@@ -52,7 +52,7 @@ export async function buildGoosedBundle(): Promise<GoosedBundle> {
 let processBundle: string | undefined;
 
 /**
- * The bundle `goosed` runs from as a command: the run's own (test/support/global-setup.ts), else
+ * The bundle `goosed` runs from as a command: the run's own (test/support/goosed-bundle-setup.ts), else
  * one built for this process on first use (synchronously, so a command can be spawned at once) and
  * removed when it exits. Many starts without tsx's start-up each time.
  */

@@ -41,6 +41,16 @@ export interface TestServerOptions {
   sessionExtensionIdleMs?: ServerOptions['sessionExtensionIdleMs'];
   idleExitMs?: ServerOptions['idleExitMs'];
   wrapStore?: ServerSeams['wrapStore'];
+  /** A PostgreSQL database; default: with GOOSED_TEST_STORE=postgres the data directory's (see postgres.ts), else none (SQLite). */
+  databaseUrl?: string | null;
+}
+
+/** The database a test server on `dataDir` uses by default: the data directory's on PostgreSQL runs, else SQLite's file. */
+async function defaultDatabaseUrl(dataDir: string): Promise<string | null> {
+  if (process.env.GOOSED_TEST_STORE !== 'postgres') return null;
+  // Loaded only on PostgreSQL runs: it needs the run's server (vitest's globalSetup), which scripts and benchmarks have not.
+  const { databaseForDataDir } = await import('./postgres.js');
+  return databaseForDataDir(dataDir);
 }
 
 /** A real goosed on a loopback port, in this process, with its own data directory. */
@@ -52,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: options.port ?? 0,
     logLevel: 'silent',
     dataDir,
+    databaseUrl: options.databaseUrl !== undefined ? options.databaseUrl : await defaultDatabaseUrl(dataDir),
     configFile,
     secretKey: options.secretKey ?? null,
     settings: options.settings ?? {},

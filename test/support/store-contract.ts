@@ -1,62 +1,32 @@
 // The store contract (src/store/store.ts) as tests: every store implementation runs this suite
-// (test/store-contract-sqlite.test.ts for SQLite; a PostgreSQL store runs the same). It speaks only
-// the contract, so what it proves holds for whatever is behind it.
+// (test/store-contract-sqlite.test.ts for SQLite, test/store-contract-postgres.test.ts for
+// PostgreSQL). It speaks only the contract, so what it proves holds for whatever is behind it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Approval } from '../../src/api/approvals.js';
 import type { ContextSummary } from '../../src/api/context.js';
-import type { SessionEvent } from '../../src/api/events.js';
 import type { Message } from '../../src/api/messages.js';
-import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type MessagePageOptions, type NewMessage, type Store } from '../../src/store/store.js';
+import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type MessagePageOptions, type Store } from '../../src/store/store.js';
+import { event, newApproval, newMessage, newSession, newSummary, tick } from './store-records.js';
+import { severalStoresContract, sharedStoreContract, type SharedStoreUnderTest } from './shared-store-contract.js';
 
 export interface StoreUnderTest {
   store: Store;
   /** Opens the same store again once `store` is closed (a store that persists: see storeContract). */
   reopen?: () => Promise<Store>;
+  /** Opens a second store on the same database while `store` stays open (as a second instance would). */
+  alongside?: () => Promise<Store>;
+  /** Cuts the connections a shared store listens on (as a database restart or a network fault would). */
+  cutListeners?: () => Promise<void>;
   /** Called after the test, once every store it opened is closed. */
-  cleanup?: () => void;
+  cleanup?: () => void | Promise<void>;
 }
 
-/** Distinct, increasing times, in the past: a touch by the store (now) always sorts after them. */
-let clock = Date.parse('2020-01-01T00:00:00.000Z');
-const tick = () => new Date((clock += 1000)).toISOString();
-
-function newSession(id: string, name = `session ${id}`, workingDirectory = '/tmp/work') {
-  return { id, name, working_directory: workingDirectory, execution_mode: null, created_at: tick() };
-}
-
-function newMessage(sessionId: string, id: string, fields: Partial<NewMessage> = {}): NewMessage {
-  const content = fields.content ?? `text of ${id}`;
-  return {
-    id,
-    session_id: sessionId,
-    role: 'user',
-    content,
-    parts: [{ type: 'text', text: content }],
-    status: 'complete',
-    created_at: tick(),
-    usage: null,
-    error: null,
-    reply_to: null,
-    provider: null,
-    model: null,
-    client_id: null,
-    ...fields,
-  };
-}
-
-function newApproval(sessionId: string, id: string, messageId: string, toolCallId = `tc_${id}`): Approval {
-  return {
-    id, session_id: sessionId, message_id: messageId, tool_call_id: toolCallId, tool: 'developer__shell', arguments: { command: 'ls', n: [1, 2.5] },
-    reason: 'it can change things', status: 'pending', decision: null, message: null, created_at: tick(), resolved_at: null,
-  };
-}
-
-function newSummary(sessionId: string, id: string, throughMessageId: string, text = `summary ${id}: the user's name is Ada; /src/main.ts fails with E42`): ContextSummary {
-  return { id, session_id: sessionId, text, through_message_id: throughMessageId, tokens_before: 9000, tokens_after: 1200, created_at: tick() };
-}
-
-function event(sessionId: string, seq: number): SessionEvent {
-  return { type: 'tool_use', seq, session_id: sessionId, created_at: tick(), message_id: 'm1', id: `call-${seq}`, tool: 'developer__view', arguments: { path: `/p/${seq}` } };
+export interface StoreContractOptions {
+  /** What must hold across a reopen (`reopen` is then required). */
+  persists: boolean;
+  /** What must hold for several stores open on one database at once (`alongside` is then required). */
+  alongside?: boolean;
+  /** The store is a SharedStore (src/store/shared-store.ts): what several instances need of it. */
+  shared?: boolean;
 }
 
 /** Pages through a list until its cursor runs out. */
@@ -71,8 +41,8 @@ async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items
   return pages;
 }
 
-/** Defines the suite for one store; `persists` adds what must hold across a reopen (`reopen` is then required). */
-export function storeContract(name: string, open: () => Promise<StoreUnderTest>, { persists }: { persists: boolean }): void {
+/** Defines the suite for one store; its options add what it must prove besides (see StoreContractOptions). */
+export function storeContract(name: string, open: () => Promise<StoreUnderTest>, { persists, alongside = false, shared = false }: StoreContractOptions): void {
   describe(`the store contract: ${name}`, () => {
     let subject: StoreUnderTest;
     let store: Store;
@@ -92,8 +62,17 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
     });
     afterEach(async () => {
       for (const each of opened.splice(0)) await each.close();
-      subject.cleanup?.();
+      await subject.cleanup?.();
     });
+    /** A second store on the same database, closed after the test. */
+    const openAlongside = async () => {
+      const other = await subject.alongside!();
+      opened.push(other);
+      return other;
+    };
+    const current = () => ({ store, alongside: openAlongside, cutListeners: () => subject.cutListeners!() });
+    if (alongside) severalStoresContract(current);
+    if (shared) sharedStoreContract(current as () => SharedStoreUnderTest);
 
     describe('sessions', () => {
       it('creates, reads, changes and deletes a session', async () => {
@@ -408,6 +387,46 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect((await store.getApproval('s', 'b'))!.status).toBe('resolved');
         expect((await store.listApprovals('s', 'pending')).map((x) => x.id)).toEqual(['c']);
         expect(await store.resolveApproval('s', 'a', 'allow_once', null)).toBe(false);
+      });
+    });
+
+    describe('any text', () => {
+      /** NUL (which some databases cannot keep in text), U+FFFF, and what sorts or cases oddly. */
+      const odd = 'a\u0000b \uFFFF0\uFFFF1 \u0000\uFFFF Ünïcode 日本語 🦆 %_ \\ "q"';
+
+      it('keeps it as given wherever a client or a model can put it, and finds it again', async () => {
+        const session = await store.createSession(newSession(`id ${odd}`, `name ${odd}`, `/tmp/${odd}`));
+        expect(session).toMatchObject({ id: `id ${odd}`, name: `name ${odd}`, working_directory: `/tmp/${odd}` });
+        expect((await store.getSession(`id ${odd}`))!.name).toBe(`name ${odd}`);
+        expect((await store.listSessions({ limit: 10, q: 'b \uFFFF0' })).items.map((s) => s.id)).toEqual([`id ${odd}`]);
+        expect((await store.listSessions({ limit: 10, q: '\u0000' })).items).toHaveLength(1);
+        expect((await store.listSessions({ limit: 10, q: 'B \uFFFF1' })).items).toHaveLength(0);
+        const message = newMessage(`id ${odd}`, `m ${odd}`, { content: odd, client_id: `client ${odd}` });
+        await store.addMessage(message);
+        const { client_id: _, ...stored } = message;
+        expect(await store.findMessageByClientId(`id ${odd}`, `client ${odd}`)).toEqual(stored);
+        expect((await storedRows(store, `id ${odd}`, {})).rows.map(fromStoredRow)).toEqual([stored]);
+        await store.createApproval(newApproval(`id ${odd}`, `a ${odd}`, `m ${odd}`));
+        expect(await store.resolveApproval(`id ${odd}`, `a ${odd}`, 'deny', odd)).toBe(true);
+        expect((await store.getApproval(`id ${odd}`, `a ${odd}`))!.message).toBe(odd);
+        await store.setValue(odd, odd);
+        expect(await store.getValue(odd)).toBe(odd);
+        await store.permissions.set(odd, 'always_allow');
+        expect(await store.permissions.get(odd)).toBe('always_allow');
+        await store.providers.save({ name: 'openai', api_key: odd, model: odd, base_url: null, context_limit: null, output_limit: null, updated_at: tick() });
+        expect((await store.providers.get('openai'))!.model).toBe(odd);
+      });
+
+      it('finds nothing by an id nobody gave, without failing', async () => {
+        for (const id of ['\u0000', '\uFFFF', 'x\u0000y']) {
+          expect(await store.getSession(id)).toBeNull();
+          expect(await store.getMessage(id, id)).toBeNull();
+          expect(await store.findMessageByClientId(id, id)).toBeNull();
+          expect(await store.getApproval(id, id)).toBeNull();
+          expect(await store.extensions.get(id)).toBeNull();
+          expect(await store.updateSession(id, { name: id })).toBeNull();
+          expect(await store.deleteSession(id)).toBe(false);
+        }
       });
     });
 

@@ -5,9 +5,19 @@ import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
 import type { Approval } from '../../api/approvals.js';
 import type { ContextSummary } from '../../api/context.js';
 import { migrate } from './migrations.js';
-import { decodeMessageCursor, decodeSessionCursor, encodeMessageCursor, encodeSessionCursor } from '../cursor.js';
+import { decodeSessionCursor, encodeMessageCursor, encodeSessionCursor, messagePositionAfter } from '../cursor.js';
 import { ExtensionTable, PermissionTable, ProviderTable } from './sqlite-settings-tables.js';
 import { ApprovalTable } from './sqlite-approvals.js';
+import {
+  MESSAGE_COLUMNS,
+  SUMMARY_COLUMNS,
+  SESSION_COLUMNS,
+  messageFromColumns,
+  messageJsonColumns,
+  sessionFromColumns,
+  type MessageColumns,
+  type SessionColumns,
+} from '../stored-columns.js';
 import {
   STORED_MESSAGE_FIELDS,
   type MessagePage,
@@ -22,44 +32,6 @@ import {
   type StoredMessageSink,
 } from '../store.js';
 
-type SessionRow = {
-  id: string;
-  name: string;
-  working_directory: string;
-  execution_mode: SessionSummary['execution_mode'];
-  status: SessionSummary['status'];
-  created_at: string;
-  updated_at: string;
-  message_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  context_tokens: number;
-  context_limit: number | null;
-  provider: SessionSummary['provider'];
-  model: string | null;
-};
-
-type MessageRow = {
-  session_id: string;
-  position: number;
-  id: string;
-  role: Message['role'];
-  content: string;
-  parts: string;
-  status: Message['status'];
-  created_at: string;
-  usage: string | null;
-  error: string | null;
-  reply_to: string | null;
-  provider: Message['provider'];
-  model: string | null;
-};
-
-const SESSION_COLUMNS =
-  'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens, context_tokens, context_limit, provider, model';
-const SUMMARY_COLUMNS = 'id, session_id, text, through_message_id, tokens_before, tokens_after, created_at';
-const MESSAGE_COLUMNS = 'session_id, position, id, role, content, parts, status, created_at, usage, error, reply_to, provider, model';
-
 /**
  * SQLite's page cache, per connection (negative: KiB). The default 2 MiB cannot hold one long
  * history (10,000 messages are about 10 MB of pages), so each fetch of it read every page from the
@@ -69,10 +41,7 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
 
 /** `position > ?` and `LIMIT ?` of a message page: one more than asked for tells whether more follow. */
 function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
-  const after = cursor === undefined ? 0 : decodeMessageCursor(cursor);
-  // Callers refuse a bad cursor (invalid_cursor) before this; reading on from 0 would hand out the whole history.
-  if (after === null) throw new Error('a message cursor of the wrong shape reached the store');
-  return [after, limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
+  return [messagePositionAfter(cursor), limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
 
 /** Columns whose change is not an edit of the session (it keeps its place in the list). */
@@ -182,9 +151,9 @@ export class SqliteStore implements Store {
     const sql = `SELECT ${SESSION_COLUMNS} FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY updated_at DESC, id DESC LIMIT ?`;
     // better-sqlite3 caches nothing itself; the few shapes this builds are cached here.
-    const rows = this.prepareCached(sql).all(...params, limit + 1) as SessionRow[];
+    const rows = this.prepareCached(sql).all(...params, limit + 1) as SessionColumns[];
     const more = rows.length > limit;
-    const items = (more ? rows.slice(0, limit) : rows).map((row) => this.toSession(row));
+    const items = (more ? rows.slice(0, limit) : rows).map((row) => sessionFromColumns(row, this.persistent));
     const last = items[items.length - 1];
     return { items, nextCursor: more && last ? encodeSessionCursor({ updatedAt: last.updated_at, id: last.id }) : null };
   }
@@ -209,7 +178,7 @@ export class SqliteStore implements Store {
   }
 
   async listBusySessions(): Promise<SessionSummary[]> {
-    return (this.statements.busySessions.all() as SessionRow[]).map((row) => this.toSession(row));
+    return (this.statements.busySessions.all() as SessionColumns[]).map((row) => sessionFromColumns(row, this.persistent));
   }
 
   addMessage(message: NewMessage): Promise<void> {
@@ -231,26 +200,26 @@ export class SqliteStore implements Store {
   }
 
   async getMessage(sessionId: string, messageId: string): Promise<Message | null> {
-    const row = this.statements.getMessage.get(sessionId, messageId) as MessageRow | undefined;
-    return row ? this.toMessage(row) : null;
+    const row = this.statements.getMessage.get(sessionId, messageId) as MessageColumns | undefined;
+    return row ? messageFromColumns(row) : null;
   }
 
   async findReply(sessionId: string, userMessageId: string): Promise<Message | null> {
-    const row = this.statements.replyTo.get(sessionId, userMessageId) as MessageRow | undefined;
-    return row ? this.toMessage(row) : null;
+    const row = this.statements.replyTo.get(sessionId, userMessageId) as MessageColumns | undefined;
+    return row ? messageFromColumns(row) : null;
   }
 
   async findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null> {
-    const row = this.statements.messageByClientId.get(sessionId, clientId) as MessageRow | undefined;
-    return row ? this.toMessage(row) : null;
+    const row = this.statements.messageByClientId.get(sessionId, clientId) as MessageColumns | undefined;
+    return row ? messageFromColumns(row) : null;
   }
 
   async listMessages(sessionId: string, { limit, cursor }: MessagePageOptions): Promise<MessagePage> {
-    const rows = this.statements.listMessages.all(sessionId, ...pageBounds(limit, cursor)) as MessageRow[];
+    const rows = this.statements.listMessages.all(sessionId, ...pageBounds(limit, cursor)) as MessageColumns[];
     const more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
-    return { items: page.map((row) => this.toMessage(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
+    return { items: page.map((row) => messageFromColumns(row)), nextCursor: more && last ? encodeMessageCursor(last.position) : null };
   }
 
   async readStoredMessages(sessionId: string, { limit, cursor }: MessagePageOptions, sink: StoredMessageSink): Promise<{ nextCursor: string | null }> {
@@ -404,8 +373,8 @@ export class SqliteStore implements Store {
   };
 
   private readSession(id: string): SessionSummary | null {
-    const row = this.statements.getSession.get(id) as SessionRow | undefined;
-    return row ? this.toSession(row) : null;
+    const row = this.statements.getSession.get(id) as SessionColumns | undefined;
+    return row ? sessionFromColumns(row, this.persistent) : null;
   }
 
   private readonly cache = new Map<string, Database.Statement>();
@@ -418,57 +387,8 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private toSession(row: SessionRow): SessionSummary {
-    return {
-      id: row.id,
-      name: row.name,
-      working_directory: row.working_directory,
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-      execution_mode: row.execution_mode,
-      status: row.status,
-      persisted: this.persistent,
-      message_count: row.message_count,
-      usage: { input_tokens: row.input_tokens, output_tokens: row.output_tokens, total_tokens: row.input_tokens + row.output_tokens },
-      context: { tokens: row.context_tokens, limit: row.context_limit },
-      provider: row.provider,
-      model: row.model,
-    };
-  }
-
-  private toMessage(row: MessageRow): Message {
-    return {
-      id: row.id,
-      session_id: row.session_id,
-      role: row.role,
-      content: row.content,
-      parts: JSON.parse(row.parts),
-      status: row.status,
-      created_at: row.created_at,
-      usage: row.usage ? JSON.parse(row.usage) : null,
-      error: row.error ? JSON.parse(row.error) : null,
-      reply_to: row.reply_to,
-      provider: row.provider,
-      model: row.model,
-    };
-  }
-
-  private toMessageRow(message: Message, position: number, clientId: string | null): MessageRow & { client_id: string | null } {
-    return {
-      session_id: message.session_id,
-      position,
-      id: message.id,
-      client_id: clientId,
-      role: message.role,
-      content: message.content,
-      parts: JSON.stringify(message.parts),
-      status: message.status,
-      created_at: message.created_at,
-      usage: message.usage ? JSON.stringify(message.usage) : null,
-      error: message.error ? JSON.stringify(message.error) : null,
-      reply_to: message.reply_to,
-      provider: message.provider,
-      model: message.model,
-    };
+  private toMessageRow(message: Message, position: number, clientId: string | null): MessageColumns & { client_id: string | null } {
+    const { session_id, id, role, content, status, created_at, reply_to, provider, model } = message;
+    return { session_id, position, id, client_id: clientId, role, content, status, created_at, reply_to, provider, model, ...messageJsonColumns(message) };
   }
 }
