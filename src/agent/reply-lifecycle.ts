@@ -141,8 +141,12 @@ export class ReplyLifecycle {
       // The start's writes, then its events, each made together (the store and the event log
       // commit what is made together at once): both messages and the running status are stored
       // before any of the three events goes out, and the events go out in one run.
+      // The user message takes its place before the reply's: awaited first where the store does
+      // not keep the order of writes made at once.
+      const userStored = this.store.addMessage({ ...userMessage, client_id: clientId });
+      if (!this.store.writesInCallOrder) await userStored;
       const [, , running] = await Promise.all([
-        this.store.addMessage({ ...userMessage, client_id: clientId }),
+        userStored,
         this.store.addMessage({ ...message, client_id: null }),
         this.store.updateSession(sessionId, { status: 'running' }),
       ]);

@@ -101,6 +101,12 @@ export interface ExtensionRecord {
  */
 export interface Store {
   /**
+   * True when writes take effect in the order they are called, awaited or not (SQLite: each runs
+   * when called, or with the others of its tick in one transaction). Callers may then make several
+   * writes at once; otherwise (a pool of connections) they await each before the next.
+   */
+  readonly writesInCallOrder?: boolean;
+  /**
    * `persist: false` asks for a session that lives only as long as the process (auto_save off); a
    * store that cannot keep one in memory saves it. `persisted` in the answer says which.
    */

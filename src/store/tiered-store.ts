@@ -18,6 +18,8 @@ const LIST_CACHE_ENTRIES = 32;
  * passes through here): a client polling the list costs no query while nothing changes.
  */
 export class TieredStore implements Store {
+  /** Both stores are SQLite. */
+  readonly writesInCallOrder = true;
   /** Opened (with every migration) on first use: most servers never turn `auto_save` off. */
   private memoryStore: SqliteStore | null = null;
   private readonly memoryIds = new Set<string>();

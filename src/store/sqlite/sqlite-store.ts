@@ -55,6 +55,7 @@ interface PendingWrite {
 
 /** The embedded store: one SQLite file in WAL mode, or `:memory:` for sessions that are not saved. */
 export class SqliteStore implements Store {
+  readonly writesInCallOrder = true;
   readonly persistent: boolean;
   readonly providers: ProviderTable;
   readonly extensions: ExtensionTable;
