@@ -5,6 +5,9 @@ const ON_BOTH_STORES = ['sessions', 'replies', 'events', 'approvals', 'crash-res
 /** Test files about PostgreSQL itself: they run only in the `postgres` project. */
 const POSTGRES_ONLY = ['test/store-contract-postgres.test.ts', 'test/database-url.test.ts', 'test/multi-instance.test.ts', 'test/nginx.test.ts'];
 
+/** The goosed bundle that tests start as a command, built once per run. */
+const BUNDLE = 'test/support/goosed-bundle-setup.ts';
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -15,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: POSTGRES_ONLY },
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: POSTGRES_ONLY, globalSetup: [BUNDLE] },
       },
       {
         extends: true,
@@ -23,7 +26,7 @@ export default defineConfig({
           name: 'postgres',
           include: [...POSTGRES_ONLY, ...ON_BOTH_STORES],
           // One real PostgreSQL for the run (or GOOSED_TEST_DATABASE_URL); each test makes its own databases.
-          globalSetup: ['test/support/postgres-server.ts'],
+          globalSetup: [BUNDLE, 'test/support/postgres-server.ts'],
           env: { GOOSED_TEST_STORE: 'postgres' },
         },
       },

@@ -3,45 +3,28 @@
 // them in another session; they stop with their session, and session/load replaces them with the
 // list the editor gives then.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { McpServer, RequestError } from '@agentclientprotocol/sdk';
-import { removeDirectory, temporaryDirectory, useScriptedProvider, waitFor, type ApiClient } from './support/goosed.js';
-import { buildGoosedBundle, type GoosedBundle } from './support/goosed-bundle.js';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { addExtension, processIsRunning, stdioFixtureCommand, toolResultsSent, toolsOffered } from './support/extensions.js';
+import { waitFor, type ApiClient } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { processIsRunning, stdioFixtureCommand, toolResultsSent, toolsOffered } from './support/extensions.js';
 import { startMcpHttpServer, type McpHttpServer } from './fixtures/mcp-http-server.js';
-import { acpDirectories, backgroundServer, startAcpAgent, stopBackgroundServer, type AcpAgentProcess } from './support/acp-agent.js';
+import { startAcpSetup, type AcpSetup, type AcpAgentProcess } from './support/acp-agent.js';
 
-let bundle: GoosedBundle;
-let llm: ScriptedLlm;
+let setup: AcpSetup;
 let mcpHttp: McpHttpServer;
-let root: string;
-let dataDir: string;
+let llm: ScriptedLlm;
 let workDir: string;
 let acp: AcpAgentProcess;
 let api: ApiClient;
 
 beforeAll(async () => {
-  [bundle, llm, mcpHttp] = await Promise.all([buildGoosedBundle(), startScriptedLlm(), startMcpHttpServer()]);
-  root = temporaryDirectory('goosed-acp-mcp-');
-  workDir = join(root, 'project');
-  mkdirSync(workDir);
-  const directories = acpDirectories(root);
-  dataDir = directories.dataDir;
-  acp = await startAcpAgent(bundle, directories);
-  ({ api } = await backgroundServer(dataDir));
-  await useScriptedProvider(api, llm.url);
   // Server-wide: an editor's server of the same name must not take its tool names.
-  await addExtension(api, { name: 'developer', config: {} });
+  [setup, mcpHttp] = await Promise.all([startAcpSetup('goosed-acp-mcp-', {}), startMcpHttpServer()]);
+  ({ llm, workDir, acp, api } = setup);
 });
 
 afterAll(async () => {
-  await acp?.close();
-  await stopBackgroundServer(dataDir);
-  await Promise.all([llm?.close(), mcpHttp?.close()]);
-  bundle?.remove();
-  removeDirectory(root);
+  await Promise.all([setup?.close(), mcpHttp?.close()]);
 });
 
 const json = async (path: string, init?: Parameters<ApiClient['request']>[1]) => (await api.request(path, init)).json();

@@ -3,43 +3,26 @@
 // remembered as /api/permissions shows); an approval answered from the web side withdraws the
 // editor's request; cancel stops a running tool; file edits carry diffs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionUpdate } from '@agentclientprotocol/sdk';
-import { removeDirectory, temporaryDirectory, useScriptedProvider, waitFor, type ApiClient } from './support/goosed.js';
-import { buildGoosedBundle, type GoosedBundle } from './support/goosed-bundle.js';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { addExtension, processIsRunning, toolResultsSent } from './support/extensions.js';
-import { acpDirectories, backgroundServer, startAcpAgent, stopBackgroundServer, type AcpAgentProcess, type PermissionAsk } from './support/acp-agent.js';
+import { waitFor, type ApiClient } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { processIsRunning, toolResultsSent } from './support/extensions.js';
+import { startAcpSetup, type AcpSetup, type AcpAgentProcess, type PermissionAsk } from './support/acp-agent.js';
 
-let bundle: GoosedBundle;
+let setup: AcpSetup;
 let llm: ScriptedLlm;
-let root: string;
-let dataDir: string;
 let workDir: string;
 let acp: AcpAgentProcess;
 let api: ApiClient;
 
 beforeAll(async () => {
-  [bundle, llm] = await Promise.all([buildGoosedBundle(), startScriptedLlm()]);
-  root = temporaryDirectory('goosed-acp-tools-');
-  workDir = join(root, 'project');
-  mkdirSync(workDir);
-  const directories = acpDirectories(root);
-  dataDir = directories.dataDir;
-  acp = await startAcpAgent(bundle, directories);
-  ({ api } = await backgroundServer(dataDir));
-  await useScriptedProvider(api, llm.url);
-  await addExtension(api, { name: 'developer', config: { allow_shell: true } });
+  setup = await startAcpSetup('goosed-acp-tools-', { allow_shell: true });
+  ({ llm, workDir, acp, api } = setup);
 });
 
-afterAll(async () => {
-  await acp?.close();
-  await stopBackgroundServer(dataDir);
-  await llm?.close();
-  bundle?.remove();
-  removeDirectory(root);
-});
+afterAll(() => setup?.close());
 
 const newSession = async () => (await acp.agent.request('session/new', { cwd: workDir, mcpServers: [] })).sessionId;
 const select = (ask: PermissionAsk, optionId: string) => ask.answer({ outcome: { outcome: 'selected', optionId } });

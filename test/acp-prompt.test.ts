@@ -5,40 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RequestError, type SessionUpdate } from '@agentclientprotocol/sdk';
-import { removeDirectory, temporaryDirectory, useScriptedProvider } from './support/goosed.js';
-import { buildGoosedBundle, type GoosedBundle } from './support/goosed-bundle.js';
-import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
-import { addExtension } from './support/extensions.js';
-import { acpDirectories, backgroundServer, startAcpAgent, stopBackgroundServer, type AcpAgentProcess } from './support/acp-agent.js';
+import type { ApiClient } from './support/goosed.js';
+import type { ScriptedLlm } from './support/scripted-llm.js';
+import { startAcpSetup, type AcpSetup, type AcpAgentProcess } from './support/acp-agent.js';
 
-let bundle: GoosedBundle;
+let setup: AcpSetup;
 let llm: ScriptedLlm;
 let root: string;
-let dataDir: string;
 let workDir: string;
 let acp: AcpAgentProcess;
-let api: Awaited<ReturnType<typeof backgroundServer>>['api'];
+let api: ApiClient;
 
 beforeAll(async () => {
-  [bundle, llm] = await Promise.all([buildGoosedBundle(), startScriptedLlm()]);
-  root = temporaryDirectory('goosed-acp-prompt-');
-  workDir = join(root, 'project');
-  mkdirSync(workDir);
-  const directories = acpDirectories(root);
-  dataDir = directories.dataDir;
-  acp = await startAcpAgent(bundle, directories);
-  ({ api } = await backgroundServer(dataDir));
-  await useScriptedProvider({ request: api.request }, llm.url);
-  await addExtension({ request: api.request }, { name: 'developer', config: { allow_shell: true } });
+  setup = await startAcpSetup('goosed-acp-prompt-', { allow_shell: true });
+  ({ llm, root, workDir, acp, api } = setup);
 });
 
-afterAll(async () => {
-  await acp?.close();
-  await stopBackgroundServer(dataDir);
-  await llm?.close();
-  bundle?.remove();
-  removeDirectory(root);
-});
+afterAll(() => setup?.close());
 
 const newSession = async (cwd = workDir) => acp.agent.request('session/new', { cwd, mcpServers: [] });
 const textOf = (updates: SessionUpdate[], kind: 'agent_message_chunk' | 'user_message_chunk' = 'agent_message_chunk') =>

@@ -103,8 +103,10 @@ it('keeps heap and resident memory flat across 20 replies of four 2 MB tool outp
   // The 16 replies after warm-up produced 128 MB of tool output, and each output travels twice (in
   // its tool_result and in the message_complete): keeping half a reply's worth per session shows in
   // the heap (the JSON) or in the Buffers (the frames queued for a follower). Resident memory also
-  // holds what the allocator keeps after each reply's peak, and wanders by tens of MiB at rest.
+  // holds what the allocator keeps after each reply's peak, and wanders by tens of MiB at rest (up
+  // to 83 seen on a machine loaded by other work): its bound catches only a leak of the outputs
+  // themselves (256 MB), the heap and Buffers bounds the rest.
   expect(growth.heapMiB).toBeLessThan(8);
   expect(growth.arrayBuffersMiB).toBeLessThan(8);
-  expect(growth.rssMiB).toBeLessThan(64);
+  expect(growth.rssMiB).toBeLessThan(160);
 }, 300_000);

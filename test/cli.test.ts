@@ -19,6 +19,13 @@ async function expectFailure(args: string[], pattern: RegExp, env: NodeJS.Proces
   expect(lines[0]).toMatch(pattern);
 }
 
+/** Writes `text` to `name` in `dir`; its path. */
+function written(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
 describe('the goosed command', () => {
   it('prints where it listens, answers, and exits 0 on SIGTERM', async () => {
     const { args } = dirs();
@@ -45,16 +52,16 @@ describe('the goosed command', () => {
     }
   });
 
-  it('refuses a bad flag, a bad port, a bad log level, each with one line and a non-zero exit', async () => {
-    await expectFailure(['--no-such-flag'], /unknown option/);
-    await expectFailure(['--port', 'eighty'], /invalid port/);
-    await expectFailure(['--port', '70000'], /invalid port/);
-    await expectFailure(['--log-level', 'loud', '--port', '0'], /invalid log level/);
-  });
-
-  // Apart from the others: each run starts goosed through tsx, and five in one test outlast its time on a loaded machine.
-  it('refuses a bad idle exit with one line and a non-zero exit', async () => {
-    await expectFailure(['--idle-exit', 'soon', '--port', '0'], /invalid idle exit "soon"/);
+  // One goosed start per case: several in one test outlast its time on a loaded machine.
+  const badFlags: Array<[string, string[], RegExp]> = [
+    ['an unknown flag', ['--no-such-flag'], /unknown option/],
+    ['a port that is not a number', ['--port', 'eighty'], /invalid port/],
+    ['a port out of range', ['--port', '70000'], /invalid port/],
+    ['a bad log level', ['--log-level', 'loud', '--port', '0'], /invalid log level/],
+    ['a bad idle exit', ['--idle-exit', 'soon', '--port', '0'], /invalid idle exit "soon"/],
+  ];
+  it.each(badFlags)('refuses %s with one line and a non-zero exit', async (_, args, message) => {
+    await expectFailure(args, message);
   });
 
   it('refuses a port in use', async () => {
@@ -69,24 +76,22 @@ describe('the goosed command', () => {
     }
   });
 
-  it('refuses an invalid or unreadable config file', async () => {
-    const { dir } = dirs();
-    const invalid = join(dir, 'invalid.yaml');
-    writeFileSync(invalid, 'execution_mode: yolo\n');
-    await expectFailure(['--config', invalid, '--port', '0'], /invalid at execution_mode/);
-    const broken = join(dir, 'broken.yaml');
-    writeFileSync(broken, 'port: [1, 2\n');
-    await expectFailure(['--config', broken, '--port', '0'], /not valid YAML/);
-    const unknown = join(dir, 'unknown.yaml');
-    writeFileSync(unknown, 'turbo: true\n');
-    await expectFailure(['--config', unknown, '--port', '0'], /turbo/);
-    if (process.getuid?.() !== 0) {
-      const unreadable = join(dir, 'unreadable.yaml');
-      writeFileSync(unreadable, 'port: 0\n');
-      chmodSync(unreadable, 0);
-      await expectFailure(['--config', unreadable], /cannot read config file/);
-    }
-    await expectFailure(['--config', dir, '--port', '0'], /cannot read config file/);
+  // One goosed start per case: a start under tsx takes seconds on a loaded machine, and four of
+  // them in one test outlasted its time.
+  const badConfigs: Array<[string, (dir: string) => string[], RegExp]> = [
+    ['an invalid value', (dir) => ['--config', written(dir, 'invalid.yaml', 'execution_mode: yolo\n'), '--port', '0'], /invalid at execution_mode/],
+    ['broken YAML', (dir) => ['--config', written(dir, 'broken.yaml', 'port: [1, 2\n'), '--port', '0'], /not valid YAML/],
+    ['an unknown key', (dir) => ['--config', written(dir, 'unknown.yaml', 'turbo: true\n'), '--port', '0'], /turbo/],
+    ['a directory', (dir) => ['--config', dir, '--port', '0'], /cannot read config file/],
+  ];
+  it.each(badConfigs)('refuses a config file with %s', async (_, args, message) => {
+    await expectFailure(args(dirs().dir), message);
+  });
+
+  it.runIf(process.getuid?.() !== 0)('refuses an unreadable config file', async () => {
+    const unreadable = written(dirs().dir, 'unreadable.yaml', 'port: 0\n');
+    chmodSync(unreadable, 0);
+    await expectFailure(['--config', unreadable], /cannot read config file/);
   });
 
   it('takes settings from the environment, and flags over the environment', async () => {

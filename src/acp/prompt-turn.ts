@@ -8,7 +8,7 @@ import type { GoosedClient } from '../client/create-client.js';
 import type { ApprovalDecision, SessionEvent } from '../client/types.js';
 import { decisionOf, permissionOptions } from './permission-options.js';
 import { toRequestError } from './request-errors.js';
-import { resultContent, viewOfToolCall, type ToolCallView } from './tool-call-view.js';
+import { pendingToolCall, resultContent, viewOfToolCall, type ToolCallView } from './tool-call-view.js';
 
 export interface PromptTurnOptions {
   api: GoosedClient;
@@ -83,16 +83,7 @@ export class PromptTurn {
       case 'tool_use': {
         const view = viewOfToolCall(event.tool, event.arguments, this.options.workingDirectory);
         this.calls.set(event.id, view);
-        await this.update({
-          sessionUpdate: 'tool_call',
-          toolCallId: event.id,
-          title: view.title,
-          kind: view.kind,
-          status: 'pending',
-          rawInput: event.arguments,
-          locations: view.locations,
-          content: view.diff ? [{ type: 'diff', ...view.diff }] : [],
-        });
+        await this.update({ sessionUpdate: 'tool_call', ...pendingToolCall(event.id, view, event.arguments) });
         return null;
       }
       case 'tool_progress':
@@ -145,15 +136,7 @@ export class PromptTurn {
     this.asking.set(event.id, withdraw);
     const request: RequestPermissionRequest = {
       sessionId,
-      toolCall: {
-        toolCallId: event.tool_call_id,
-        title: view.title,
-        kind: view.kind,
-        status: 'pending',
-        rawInput: event.arguments,
-        locations: view.locations,
-        content: view.diff ? [{ type: 'diff', ...view.diff }] : [],
-      },
+      toolCall: pendingToolCall(event.tool_call_id, view, event.arguments),
       options: permissionOptions,
     };
     client

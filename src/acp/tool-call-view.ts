@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Diff, ToolCallContent, ToolCallLocation, ToolCallStatus, ToolKind } from '@agentclientprotocol/sdk';
+import type { Diff, ToolCall, ToolCallContent, ToolCallLocation, ToolCallStatus, ToolKind } from '@agentclientprotocol/sdk';
 import type { ToolCallPart } from '../client/types.js';
 
 // How a goosed tool call looks in an editor: ACP's kind (the icon), a title, the files it touches
@@ -15,6 +15,12 @@ export interface ToolCallView {
 }
 
 const TITLE_LENGTH = 120;
+
+/** A call as the editor first sees it, and is asked about: pending, with the diff of an edit. */
+export function pendingToolCall(toolCallId: string, view: ToolCallView, rawInput: Record<string, unknown>): ToolCall {
+  const content: ToolCallContent[] = view.diff ? [{ type: 'diff', ...view.diff }] : [];
+  return { toolCallId, title: view.title, kind: view.kind, status: 'pending', rawInput, locations: view.locations, content };
+}
 
 export function viewOfToolCall(tool: string, args: Record<string, unknown>, workingDirectory: string): ToolCallView {
   const [extension, name] = splitToolName(tool);

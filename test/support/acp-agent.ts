@@ -2,6 +2,7 @@
 // real stdin/stdout by the ACP SDK's own client side. Updates and permission requests are collected
 // for the test to wait on; the goosed it starts in the background is found through server.json.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import {
@@ -17,9 +18,10 @@ import {
   type SessionUpdate,
 } from '@agentclientprotocol/sdk';
 import { isProcessAlive, readRuntimeFile, type RuntimeInfo } from '../../src/config/runtime-file.js';
-import { apiClient, waitFor, type ApiClient } from './goosed.js';
-import { cleanEnvironment, type GoosedBundle } from './goosed-bundle.js';
-import { processIsRunning } from './extensions.js';
+import { apiClient, removeDirectory, temporaryDirectory, useScriptedProvider, waitFor, type ApiClient } from './goosed.js';
+import { buildGoosedBundle, cleanEnvironment, type GoosedBundle } from './goosed-bundle.js';
+import { addExtension, processIsRunning } from './extensions.js';
+import { startScriptedLlm, type ScriptedLlm } from './scripted-llm.js';
 
 export interface PermissionAsk {
   params: RequestPermissionRequest;
@@ -146,4 +148,48 @@ export async function stopBackgroundServer(dataDir: string): Promise<void> {
 
 export function acpDirectories(root: string): { dataDir: string; configFile: string } {
   return { dataDir: join(root, 'data'), configFile: join(root, 'config.yaml') };
+}
+
+export interface AcpSetup {
+  bundle: GoosedBundle;
+  llm: ScriptedLlm;
+  root: string;
+  dataDir: string;
+  /** The project directory sessions are made in (`cwd`). */
+  workDir: string;
+  acp: AcpAgentProcess;
+  /** The background goosed's API. */
+  api: ApiClient;
+  close(): Promise<void>;
+}
+
+/**
+ * `goosed acp` on a fresh data directory, the goosed it starts in the background set up with the
+ * scripted provider and the developer extension (`developer` its config). Everything it started
+ * is stopped by close(), or at once when the setup itself fails.
+ */
+export async function startAcpSetup(prefix: string, developer: Record<string, unknown>): Promise<AcpSetup> {
+  const [bundle, llm] = await Promise.all([buildGoosedBundle(), startScriptedLlm()]);
+  const root = temporaryDirectory(prefix);
+  const workDir = join(root, 'project');
+  mkdirSync(workDir);
+  const directories = acpDirectories(root);
+  let acp: AcpAgentProcess | undefined;
+  const close = async () => {
+    await acp?.close();
+    await stopBackgroundServer(directories.dataDir);
+    await llm.close();
+    bundle.remove();
+    removeDirectory(root);
+  };
+  try {
+    acp = await startAcpAgent(bundle, directories);
+    const { api } = await backgroundServer(directories.dataDir);
+    await useScriptedProvider(api, llm.url);
+    await addExtension(api, { name: 'developer', config: developer });
+    return { bundle, llm, root, dataDir: directories.dataDir, workDir, acp, api, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

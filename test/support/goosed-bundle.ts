@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { build, type Plugin } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 import type { GoosedProcess } from './goosed.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -18,33 +18,52 @@ export interface GoosedBundle {
 }
 
 /**
- * The ACP SDK inside the bundle, as in dist/: an external package's imports are hoisted to the top
- * of a one-file ES module, so `goosed acp`'s SDK would load at every server start (half a second),
- * where the bundle keeps it in the lazily run code of `goosed acp`.
+ * Packages stay in node_modules, except the ACP SDK, which goes inside, as in dist/: an external
+ * package's imports are hoisted to the top of a one-file ES module, so `goosed acp`'s SDK would load
+ * at every server start (half a second), where the bundle keeps it in the lazily run code of `goosed acp`.
  */
-const acpSdkInside: Plugin = {
-  name: 'acp-sdk-inside',
-  setup(build) {
-    build.onResolve({ filter: /^@agentclientprotocol\/sdk(\/|$)/ }, (args) => ({ path: require.resolve(args.path) }));
-  },
-};
+function externalPackages(): string[] {
+  const { dependencies } = require(join(REPO, 'package.json')) as { dependencies: Record<string, string> };
+  const names = Object.keys(dependencies).filter((name) => name !== '@agentclientprotocol/sdk');
+  return names.flatMap((name) => [name, `${name}/*`]);
+}
 
-/** Written to test-output/ (one level below package.json, where src/version.ts looks for it). */
-export async function buildGoosedBundle(): Promise<GoosedBundle> {
+/** Where a bundle goes: test-output/ (one level below package.json, where src/version.ts looks for it). */
+function bundleOptions(): BuildOptions & { outfile: string } {
   mkdirSync(join(REPO, 'test-output'), { recursive: true });
-  const file = join(REPO, 'test-output', `goosed-${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
-  await build({
+  return {
     entryPoints: [join(REPO, 'src', 'cli.ts')],
-    outfile: file,
+    outfile: join(REPO, 'test-output', `goosed-${process.pid}-${randomBytes(4).toString('hex')}.mjs`),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
-    plugins: [acpSdkInside],
+    external: externalPackages(),
     logLevel: 'warning',
-  });
-  return { file, remove: () => rmSync(file, { force: true }) };
+  };
+}
+
+export async function buildGoosedBundle(): Promise<GoosedBundle> {
+  const options = bundleOptions();
+  await build(options);
+  return { file: options.outfile, remove: () => rmSync(options.outfile, { force: true }) };
+}
+
+let processBundle: string | undefined;
+
+/**
+ * The bundle `goosed` runs from as a command: the run's own (test/support/goosed-bundle-setup.ts), else
+ * one built for this process on first use (synchronously, so a command can be spawned at once) and
+ * removed when it exits. Many starts without tsx's start-up each time.
+ */
+export function processGoosedBundle(): string {
+  processBundle ??= process.env.TEST_GOOSED_BUNDLE;
+  if (processBundle) return processBundle;
+  const options = bundleOptions();
+  buildSync(options);
+  const file = options.outfile;
+  process.once('exit', () => rmSync(file, { force: true }));
+  return (processBundle = file);
 }
 
 /** Environment without the machine's provider keys: the tests configure providers through the API. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src/api/settings.js';
+import { processGoosedBundle } from './goosed-bundle.js';
 import type { ServerOptions } from '../../src/config/server-options.js';
 import { startServer, type RunningServer, type ServerSeams } from '../../src/server/start-server.js';
 
@@ -119,11 +120,9 @@ export interface GoosedProcess {
   exited: Promise<number | null>;
 }
 
-const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli.ts');
-
-/** Runs the real `goosed` command (through tsx) as a child process. */
+/** Runs the real `goosed` command (built from src/ for this test process) as a child process. */
 export function runGoosed(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [processGoosedBundle(), ...args], {
     env: { ...process.env, GOOSED_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

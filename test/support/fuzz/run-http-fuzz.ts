@@ -76,8 +76,8 @@ export function judge(item: Pick<HttpCase, 'operation' | 'method' | 'target'>, r
   const { status } = response;
   if (status >= 500) {
     const body = parseJson(response.body);
-    // Documented: the synchronous send answers 502 with the provider's {error, code} when the reply failed.
-    const providerFailure = status === 502 && item.method === 'POST' && /^\/api\/sessions\/[^/?]+\/messages(\?|$)/.test(item.target) && typeof body?.code === 'string' && body.code.startsWith('provider_');
+    // Documented: the synchronous send and a compaction answer 502 with the provider's {error, code} when the model call failed.
+    const providerFailure = status === 502 && item.method === 'POST' && /^\/api\/sessions\/[^/?]+\/(messages|compact)(\?|$)/.test(item.target) && typeof body?.code === 'string' && body.code.startsWith('provider_');
     if (!providerFailure) {
       if (stats) stats.serverErrors++;
       return `answered ${status}: ${response.body.subarray(0, 300).toString('utf8')}`;
