@@ -33,6 +33,9 @@ const LEASE = { GOOSED_REPLY_LEASE_MS: '2000' };
  * Instances on a new database; the first migrates it and gets the scripted provider and the
  * developer extension (shell allowed), which the others read from the database as they start.
  */
+const databases = new Map<Instance, string>();
+const databaseOf = (instance: Instance) => databases.get(instance)!;
+
 async function instances(names: string[]): Promise<Instance[]> {
   const url = await createTestDatabase();
   const first = await startInstance(bundle, url, names[0], LEASE);
@@ -40,6 +43,7 @@ async function instances(names: string[]): Promise<Instance[]> {
   await useScriptedProvider(first, llm.url);
   await addExtension(first, { name: 'developer', config: { allow_shell: true } });
   running.push(...(await Promise.all(names.slice(1).map((name) => startInstance(bundle, url, name, LEASE)))));
+  for (const instance of running) databases.set(instance, url);
   return running;
 }
 
@@ -198,6 +202,20 @@ describe('several instances on one database', () => {
     expect(JSON.stringify(frames.find((f) => f.event === 'tool_result')!.data)).toContain('from b');
     expect((await a.request('/api/extensions/fixture', { method: 'DELETE' })).status).toBe(204);
     await waitFor(extensionOnB, (extension) => extension === null);
+  });
+
+  it('shares a setting changed on A with B at once, and with an instance started later', async () => {
+    const [a, b] = await instances(['a', 'b']);
+    const maxTurns = async (instance: Instance) => ((await (await instance.request('/api/config')).json()) as { max_turns: number }).max_turns;
+    expect(await maxTurns(b)).toBe(25);
+    const patched = await a.request('/api/config', { method: 'PATCH', json: { max_turns: 7, allowed_hosts: ['goosed.example'] } });
+    expect(patched.status).toBe(200);
+    // Notified, not polled by goosed: B has it as soon as the database told it.
+    await waitFor(() => maxTurns(b), (turns) => turns === 7);
+    expect(await (await b.request('/api/config')).json()).toMatchObject({ allowed_hosts: ['goosed.example'] });
+    const c = await startInstance(bundle, databaseOf(a), 'c', LEASE);
+    running.push(c);
+    expect(await maxTurns(c)).toBe(7);
   });
 
   it('start at the same moment on an empty database: one migrates, all serve the same data', async () => {

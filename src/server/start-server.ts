@@ -85,7 +85,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
   });
   let stopWatchingSettings: (() => Promise<void>) | null = null;
   try {
-    if (isSharedStore(store)) stopWatchingSettings = await watchSharedSettings(store, context.extensions, logger);
+    if (isSharedStore(store)) stopWatchingSettings = await watchSharedSettings({ store, settings, extensions: context.extensions, logger });
     await context.replies.recover();
   } catch (error) {
     // A database goosed connects to (PostgreSQL) would otherwise keep its connections, and the process, alive.
