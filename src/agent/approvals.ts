@@ -5,6 +5,7 @@ import type { ApprovalDecision } from '../api/events.js';
 import type { ToolCallPart } from '../api/messages.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Store } from '../store/store.js';
+import type { InstanceControl } from './instance-control.js';
 
 export interface ApprovalAnswer {
   decision: ApprovalDecision;
@@ -14,6 +15,8 @@ export interface ApprovalAnswer {
 export interface ApprovalsOptions {
   store: Pick<Store, 'listApprovals' | 'createApproval' | 'getApproval' | 'resolveApproval' | 'permissions'>;
   events: EventLog;
+  /** With several instances: an answer given here reaches the instance whose reply waits for it. */
+  control?: InstanceControl;
 }
 
 /** A call's approval as asked: the row, whether it is new (the request still to be announced), and the answer to come. */
@@ -34,10 +37,15 @@ export class Approvals {
   private readonly store: ApprovalsOptions['store'];
   private readonly events: EventLog;
   private readonly waiters = new Map<string, (answer: ApprovalAnswer) => void>();
+  private readonly control: InstanceControl | null;
 
   constructor(options: ApprovalsOptions) {
     this.store = options.store;
     this.events = options.events;
+    this.control = options.control ?? null;
+    this.control?.on((message) => {
+      if (message.kind === 'approval' && this.waiters.has(message.id)) void this.wakeFromStore(message.session_id, message.id);
+    });
   }
 
   list(sessionId: string, status?: Approval['status']): Promise<Approval[]> {
@@ -94,8 +102,17 @@ export class Approvals {
     if (answer.decision === 'always_allow' || answer.decision === 'always_deny') await this.store.permissions.set(existing.tool, answer.decision);
     const resolved = (await this.store.getApproval(sessionId, approvalId))!;
     await this.events.publish(sessionId, { type: 'approval_resolved', message_id: resolved.message_id, id: resolved.id, decision: answer.decision });
-    this.waiters.get(approvalId)?.(answer);
+    const waiter = this.waiters.get(approvalId);
+    if (waiter) waiter(answer);
+    // The reply waiting for it runs on another instance (or nowhere: it finds the answer when it resumes).
+    else await this.control?.send({ kind: 'approval', session_id: sessionId, id: approvalId });
     return resolved;
+  }
+
+  /** Answered on another instance: the row holds the answer. */
+  private async wakeFromStore(sessionId: string, approvalId: string): Promise<void> {
+    const approval = await this.store.getApproval(sessionId, approvalId).catch(() => null);
+    if (approval?.status === 'resolved' && approval.decision) this.waiters.get(approvalId)?.({ decision: approval.decision, message: approval.message });
   }
 
   private waitFor(id: string, signal: AbortSignal): Promise<ApprovalAnswer> {

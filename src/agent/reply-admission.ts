@@ -56,11 +56,23 @@ export class ReplyAdmission {
     }
   }
 
-  /** A reply recovered after a restart takes its session's slot (nothing else ran there yet). */
-  async resume(sessionId: string): Promise<ReplySlot> {
-    const slot = await this.slots.take(sessionId);
-    if (!slot) throw new Error(`the reply slot of session ${sessionId} is already held`);
-    return slot;
+  /** The slot of a reply left by a restart or by a dead instance; null while a live one runs it. */
+  resume(sessionId: string): Promise<ReplySlot | null> {
+    return this.slots.claim(sessionId);
+  }
+
+  /** Whether another instance runs the session's reply now. */
+  heldElsewhere(sessionId: string): Promise<boolean> {
+    return this.slots.heldElsewhere(sessionId);
+  }
+
+  /** Settles once the session's slot may be free again. */
+  freed(sessionId: string): Promise<void> {
+    return this.slots.freed(sessionId);
+  }
+
+  open(): Promise<void> {
+    return this.slots.open();
   }
 
   /** After an await, before anything is written: refuses what admit() would refuse now. */
@@ -72,6 +84,11 @@ export class ReplyAdmission {
   /** Shutdown: no reply starts from here on (it would outlive the store it writes to). */
   close(): void {
     this.closed = true;
+  }
+
+  /** After the replies stopped: leases still held (replies waiting for a person) are left to expire. */
+  closeSlots(): Promise<void> {
+    return this.slots.close();
   }
 
   /** While a session is being deleted, its messages are refused as if it were gone. */
@@ -89,7 +106,7 @@ export class ReplyAdmission {
     return {
       release: () => {
         if (this.clientIds.get(sessionId) === clientId) this.clientIds.delete(sessionId);
-        slot.release();
+        return slot.release();
       },
     };
   }
@@ -102,7 +119,7 @@ export class ReplyAdmission {
       if (!session) throw NotFound.of('session', sessionId);
       return { session, slot };
     } catch (error) {
-      slot.release();
+      await slot.release();
       throw error;
     }
   }

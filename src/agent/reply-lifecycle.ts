@@ -16,6 +16,7 @@ import type { CompactResult } from '../api/context.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { toFunctionTool } from './agent-loop.js';
 import type { ReplySlot } from './reply-slots.js';
+import type { InstanceControl } from './instance-control.js';
 import { endWithError, INTERRUPTED } from './reply-ending.js';
 import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
@@ -75,6 +76,8 @@ export interface ReplyLifecycleOptions {
   context: ContextManager;
   /** Streamed text is saved at most this often. */
   flushIntervalMs?: number;
+  /** With several instances: cancels sent to another instance reach this one when it runs the reply. */
+  control?: InstanceControl;
 }
 
 const ignore = () => {};
@@ -104,6 +107,9 @@ export class ReplyLifecycle {
     this.events = options.events;
     this.admission = options.admission;
     this.approvals = options.approvals;
+    options.control?.on((message) => {
+      if (message.kind === 'cancel') this.cancel(message.session_id);
+    });
   }
 
   get(sessionId: string): ReplyHandle | null {
@@ -158,7 +164,7 @@ export class ReplyLifecycle {
       ]);
       return this.launch({ session: started, slot, userMessage, message, afterSeq: userEvent.seq - 1, model: Promise.resolve(model) });
     } catch (error) {
-      slot.release();
+      await slot.release();
       throw error;
     } finally {
       this.starting.delete(sessionId);
@@ -181,7 +187,7 @@ export class ReplyLifecycle {
       return await done;
     } finally {
       this.compacting.delete(sessionId);
-      slot.release();
+      await slot.release();
     }
   }
 
@@ -207,6 +213,20 @@ export class ReplyLifecycle {
     return reply.message;
   }
 
+  /**
+   * Stops a reply another instance runs (several instances): the owner is told, and this answers
+   * once it let the session go, with the reply as it ended. Null when no other instance runs one.
+   */
+  async cancelElsewhere(sessionId: string): Promise<Message | null> {
+    const control = this.options.control;
+    if (!control || !(await this.admission.heldElsewhere(sessionId))) return null;
+    const freed = this.admission.freed(sessionId);
+    await control.send({ kind: 'cancel', session_id: sessionId });
+    await freed;
+    const { items } = await this.store.listMessages(sessionId, {});
+    return items.findLast((m) => m.role === 'assistant') ?? null;
+  }
+
   /** Deletes a session (`remove`) once its reply stopped and may write nothing more; no message starts meanwhile. */
   deleteSession(sessionId: string, remove: () => Promise<void>): Promise<void> {
     return this.admission.whileDeleting(sessionId, async () => {
@@ -224,10 +244,28 @@ export class ReplyLifecycle {
 
   /**
    * After a restart: replies that waited for an approval wait again (the approval is in the store);
-   * any other reply that was running is marked interrupted, never left "running".
+   * any other reply that was running is marked interrupted, never left "running". With several
+   * instances, only replies no live instance runs (see recoverSession).
    */
   async recover(): Promise<void> {
-    for (const session of await this.store.listBusySessions()) {
+    await this.options.control?.open();
+    await this.admission.open();
+    for (const { id } of await this.store.listBusySessions()) await this.recoverSession(id);
+  }
+
+  /**
+   * Settles the reply of one session that its instance left (a restart, or an instance that died:
+   * its lease expired), as recover() does; nothing while a live instance runs it.
+   */
+  async recoverSession(sessionId: string): Promise<void> {
+    if (this.running.has(sessionId) || this.starting.has(sessionId)) return;
+    const slot = await this.admission.resume(sessionId);
+    if (!slot) return;
+    let launched = false;
+    try {
+      // Read once the slot is ours: the owner may have ended the reply just before.
+      const session = await this.store.getSession(sessionId);
+      if (!session || session.status === 'idle') return;
       const messages = (await this.store.listMessages(session.id, {})).items;
       const index = messages.findLastIndex((m) => m.role === 'assistant' && m.status === 'running');
       const message = index >= 0 ? messages[index] : null;
@@ -237,7 +275,6 @@ export class ReplyLifecycle {
         const model = this.options.providers.resolve(session);
         // Awaited by the loop once the approval is answered; until then a failure waits there.
         model.catch(ignore);
-        const slot = await this.admission.resume(session.id);
         // Written before the server answers anything: until the loop reaches the approval again
         // (its extensions may take a while to start), the session still waits for a person.
         let waitingSession = session;
@@ -247,7 +284,8 @@ export class ReplyLifecycle {
         }
         const afterSeq = await this.events.head(session.id);
         this.launch({ session: waitingSession, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), status: 'waiting_approval' });
-        continue;
+        launched = true;
+        return;
       }
       for (const stale of messages.filter((m) => m.status === 'running')) {
         const writer = this.writerOf(stale);
@@ -258,6 +296,8 @@ export class ReplyLifecycle {
       }
       const idle = await this.store.updateSession(session.id, { status: 'idle' });
       if (idle) await this.events.publish(session.id, { type: 'session_updated', session: idle });
+    } finally {
+      if (!launched) await slot.release();
     }
   }
 
@@ -282,6 +322,8 @@ export class ReplyLifecycle {
       reply.controller.abort(new StopReason('shutdown'));
     }
     await Promise.all([all, ...leftWaiting]);
+    await this.admission.closeSlots();
+    await this.options.control?.close();
   }
 
   private async repeated({ repeatOf, reply }: Repeated, clientId: string): Promise<ReplyHandle> {
@@ -291,7 +333,12 @@ export class ReplyLifecycle {
     const running = this.running.get(sessionId);
     if (running && running.userMessage.id === repeatOf.id) return running;
     // Looked up again when it was still running: it has ended since.
-    const ended = reply?.status === 'running' ? await this.store.findReply(sessionId, repeatOf.id) : reply;
+    let ended = reply?.status === 'running' ? await this.store.findReply(sessionId, repeatOf.id) : reply;
+    // Running on another instance: the repeat answers once it has ended there.
+    while (ended?.status === 'running' && (await this.admission.heldElsewhere(sessionId))) {
+      await this.admission.freed(sessionId);
+      ended = await this.store.findReply(sessionId, repeatOf.id);
+    }
     if (!ended) throw new Conflict('duplicate_message', `A message with id ${JSON.stringify(clientId)} was already sent and has no reply.`);
     return { userMessage: repeatOf, message: ended, done: Promise.resolve(ended), afterSeq: null };
   }
@@ -355,7 +402,9 @@ export class ReplyLifecycle {
     } finally {
       this.running.delete(session.id);
       if (!writer.detached) await this.setStatus(reply, 'idle').catch(ignore);
-      reply.slot.release();
+      // Left waiting for a person at shutdown: its lease expires, and another instance (or this one restarted) resumes it.
+      const leftWaiting = writer.detached && controller.signal.reason instanceof StopReason && controller.signal.reason.kind === 'shutdown';
+      if (!leftWaiting) await reply.slot.release();
     }
   }
 

@@ -1,6 +1,7 @@
 /** A session's one reply slot, held from admission to the reply's end. */
 export interface ReplySlot {
-  release(): void;
+  /** Idempotent; settles once another may take the slot (a lease in the database is gone). */
+  release(): void | Promise<void>;
 }
 
 /**
@@ -12,6 +13,12 @@ export interface ReplySlots {
   take(sessionId: string): Promise<ReplySlot | null>;
   /** Settles once the slot may be free again (the reply holding it ended): then take() again. */
   freed(sessionId: string): Promise<void>;
+  /** For a reply left by a restart (or by an instance that died): the slot, or null while a live instance holds it. */
+  claim(sessionId: string): Promise<ReplySlot | null>;
+  /** Whether a reply runs in the session on another instance. */
+  heldElsewhere(sessionId: string): Promise<boolean>;
+  open(): Promise<void>;
+  close(): Promise<void>;
 }
 
 const free = Promise.resolve();
@@ -38,4 +45,16 @@ export class LocalReplySlots implements ReplySlots {
   freed(sessionId: string): Promise<void> {
     return this.held.get(sessionId) ?? free;
   }
+
+  claim(sessionId: string): Promise<ReplySlot | null> {
+    return this.take(sessionId);
+  }
+
+  async heldElsewhere(): Promise<boolean> {
+    return false;
+  }
+
+  async open(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }

@@ -38,6 +38,8 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
 
   const databaseUrlText = pick(flags.databaseUrl, 'GOOSED_DATABASE_URL') ?? file.database_url ?? null;
   const databaseUrl = databaseUrlText === null ? null : checkDatabaseUrl(databaseUrlText);
+  const leaseText = env.GOOSED_REPLY_LEASE_MS;
+  if (leaseText !== undefined && !/^[1-9]\d*$/.test(leaseText)) throw new ConfigError(`invalid GOOSED_REPLY_LEASE_MS ${JSON.stringify(leaseText)}: use a whole number of milliseconds`);
   const idleExitText = pick(flags.idleExit, 'GOOSED_IDLE_EXIT');
   const idleExitSeconds = idleExitText === undefined ? (file.idle_exit ?? defaults.idleExitSeconds) : parseSeconds(idleExitText, 'idle exit');
 
@@ -54,6 +56,7 @@ export function resolveOptions(flags: CommandLineFlags, env: NodeJS.ProcessEnv =
     secretKey,
     databaseUrl,
     idleExitMs: idleExitSeconds > 0 ? idleExitSeconds * 1000 : null,
+    ...(leaseText === undefined ? {} : { replyLeaseMs: Number(leaseText) }),
     settings,
   };
 }

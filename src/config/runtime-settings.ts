@@ -7,6 +7,7 @@ type Listener = (settings: Settings) => void;
 export class RuntimeSettings {
   private current: Settings;
   private readonly listeners: Listener[] = [];
+  private readonly patchListeners: ((patch: SettingsPatch) => void)[] = [];
 
   constructor(
     initial: Partial<Settings>,
@@ -25,7 +26,20 @@ export class RuntimeSettings {
     if (this.configFile) updateConfigFile(this.configFile, patch);
     this.current = next;
     for (const listener of this.listeners) listener(next);
+    for (const listener of this.patchListeners) listener(patch);
     return next;
+  }
+
+  /** Settings changed elsewhere (another instance on the same database): in force here, the file untouched. */
+  apply(patch: SettingsPatch): Settings {
+    this.current = { ...this.current, ...patch };
+    for (const listener of this.listeners) listener(this.current);
+    return this.current;
+  }
+
+  /** Called with each patch PATCH /api/config makes here (not with what apply() brings). */
+  onPatch(listener: (patch: SettingsPatch) => void): void {
+    this.patchListeners.push(listener);
   }
 
   onChange(listener: Listener): void {

@@ -62,4 +62,6 @@ export interface ServerOptions {
   sessionExtensionIdleMs?: number;
   /** After this long without work, `idle` resolves (the CLI then stops); null or absent: never. */
   idleExitMs?: number | null;
+  /** On a shared database: how long a reply's lease lasts unless renewed (default 15 s; renewed every third of it). */
+  replyLeaseMs?: number;
 }

@@ -83,6 +83,13 @@ export class ExtensionRegistry {
     return entry;
   }
 
+  /** A row another instance stored: its source is made on first use (sourceOf). */
+  added(record: ExtensionRecord): ExtensionEntry {
+    const entry = newEntry(record);
+    this.#scope(record.session_id).entries.set(record.id, entry);
+    return entry;
+  }
+
   delete(record: ExtensionRecord): void {
     this.#scopes.get(record.session_id)?.entries.delete(record.id);
   }
@@ -95,7 +102,7 @@ export class ExtensionRegistry {
   }
 
   /** A new config: a new source, and nothing known about its tools yet. */
-  reconfigure(entry: ExtensionEntry, record: ExtensionRecord, source: ToolSource): void {
+  reconfigure(entry: ExtensionEntry, record: ExtensionRecord, source: ToolSource | null): void {
     Object.assign(entry, { record, source, configError: null, knownTools: null, exposed: null });
   }
 

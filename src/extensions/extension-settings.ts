@@ -12,7 +12,7 @@ import { exposedToolName } from './exposed-tool-name.js';
 
 export interface ExtensionSettingsOptions {
   /** The extension rows, and the remembered permissions to forget with an extension. */
-  store: { extensions: Pick<Store['extensions'], 'insert' | 'update' | 'delete'>; permissions: Pick<Store['permissions'], 'list' | 'clear'> };
+  store: { extensions: Pick<Store['extensions'], 'list' | 'insert' | 'update' | 'delete'>; permissions: Pick<Store['permissions'], 'list' | 'clear'> };
   registry: ExtensionRegistry;
   catalog: ExtensionCatalog;
 }
@@ -110,6 +110,36 @@ export class ExtensionSettings {
       for (const { tool } of await this.#store.permissions.list()) if (tool.startsWith(prefix)) await this.#store.permissions.clear(tool);
     }
     if (entry.source) await this.#catalog.stop(entry.record.name, entry.source);
+  }
+
+  /**
+   * The server-wide rows changed on another instance (several instances on one database): the
+   * ones removed stop, the ones changed restart, and new ones start in the background, so that they
+   * run before a reply here needs them.
+   */
+  async syncFromStore(): Promise<void> {
+    await this.#registry.load();
+    const rows = new Map((await this.#store.extensions.list()).map((record) => [record.id, record]));
+    for (const entry of this.#registry.all()) {
+      const row = rows.get(entry.record.id);
+      rows.delete(entry.record.id);
+      if (!row) {
+        this.#registry.delete(entry.record);
+        if (entry.source) await this.#catalog.stop(entry.record.name, entry.source);
+        continue;
+      }
+      const configChanged = JSON.stringify(row.config) !== JSON.stringify(entry.record.config);
+      if (!configChanged && row.enabled === entry.record.enabled) continue;
+      const previous = entry.source;
+      if (configChanged) this.#registry.reconfigure(entry, row, null);
+      else entry.record = row;
+      if (previous && (previous !== entry.source || !row.enabled)) await this.#catalog.stop(row.name, previous);
+      if (this.#registry.sourceOf(entry)) void this.#catalog.restart(entry).catch(() => {});
+    }
+    for (const row of rows.values()) {
+      const entry = this.#registry.added(row);
+      if (this.#registry.sourceOf(entry)) void this.#catalog.restart(entry).catch(() => {});
+    }
   }
 
   /** The session was deleted (its rows with it): its own extensions stop and are forgotten. */

@@ -12,6 +12,8 @@ import { ContextManager } from '../agent/context/context-manager.js';
 import { Approvals } from '../agent/approvals.js';
 import { ReplyAdmission } from '../agent/reply-admission.js';
 import { ReplyLifecycle } from '../agent/reply-lifecycle.js';
+import { LeaseReplySlots } from '../agent/lease-reply-slots.js';
+import { InstanceControl } from '../agent/instance-control.js';
 import { ExtensionCatalog } from '../extensions/extension-catalog.js';
 import { ExtensionRegistry } from '../extensions/extension-registry.js';
 import { ExtensionSettings } from '../extensions/extension-settings.js';
@@ -37,6 +39,9 @@ export interface ContextParts {
   replayBytes?: number;
   followerQueueBytes?: number;
   sessionExtensionIdleMs?: number;
+  replyLeaseMs?: number;
+  /** Who this instance is among those on one database (the owner of its reply leases). */
+  instanceId?: string;
 }
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
@@ -58,13 +63,20 @@ export function buildContext(parts: ContextParts): AppContext {
     environment: (explicit) => childEnvironment(settings.get().env_passthrough, explicit),
   });
   const catalog = new ExtensionCatalog({ registry, logger, sessionIdleMs: parts.sessionExtensionIdleMs });
-  const approvals = new Approvals({ store, events });
+  const shared = isSharedStore(store) ? store : null;
+  const onSharedError = (error: unknown) => logger.warn({ err: error }, 'coordinating with the other instances failed');
+  // Several instances on one database: a lease per running reply, and a channel to whichever instance runs it.
+  const timings = parts.replyLeaseMs ? { ttlMs: parts.replyLeaseMs, renewMs: Math.max(1, Math.floor(parts.replyLeaseMs / 3)) } : undefined;
+  const slots = shared ? new LeaseReplySlots({ store: shared, owner: parts.instanceId, timings, onError: onSharedError }) : undefined;
+  const control = shared ? new InstanceControl(shared.notifications, onSharedError) : undefined;
+  const approvals = new Approvals({ store, events, control });
   const model = { ...defaultModelSettings, ...parts.model };
   const context = new ContextManager({ store, windows: new ModelWindows(store), settings, model });
   const replies = new ReplyLifecycle({
     store,
     events,
-    admission: new ReplyAdmission({ store }),
+    admission: new ReplyAdmission({ store, slots }),
+    control,
     approvals,
     providers,
     catalog,
@@ -74,6 +86,7 @@ export function buildContext(parts: ContextParts): AppContext {
     context,
     flushIntervalMs: 100,
   });
+  if (slots) slots.onExpired = (sessionId) => replies.recoverSession(sessionId);
   return {
     store,
     settings,

