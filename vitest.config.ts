@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Test files that run a second time with goosed on PostgreSQL (the `postgres` project). */
-const ON_BOTH_STORES = ['sessions', 'replies', 'events', 'approvals', 'crash-restart', 'session-model', 'context-compact'].map((name) => `test/${name}.test.ts`);
+const ON_BOTH_STORES = ['sessions', 'replies', 'events', 'approvals', 'crash-restart', 'session-model', 'context-compact', 'websocket'].map((name) => `test/${name}.test.ts`);
 /** Test files about PostgreSQL itself: they run only in the `postgres` project. */
 const POSTGRES_ONLY = ['test/store-contract-postgres.test.ts', 'test/database-url.test.ts', 'test/multi-instance.test.ts', 'test/nginx.test.ts'];
 

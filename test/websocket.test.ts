@@ -7,7 +7,7 @@ import { createSession, startTestServer, waitFor, type TestServer } from './supp
 import { startReplyHarness, startScriptedServer, type ReplyHarness } from './support/reply-harness.js';
 import { mergeDeltaRuns } from './support/delta-runs.js';
 import { readSse } from './support/sse-client.js';
-import { connectWs, isReplyEnd, wsUrl } from './support/ws-client.js';
+import { connectWs, isReplyEnd, wsUrl, type WsClient } from './support/ws-client.js';
 
 let harness: ReplyHarness;
 let llm: ScriptedLlm;
@@ -26,6 +26,17 @@ const autoSession = () => createSession(goosed, { execution_mode: 'auto', workin
 const types = (events: any[]) => events.map((event) => event.type);
 /** The events up to and including the end of the reply (`message_complete` or its `error`). */
 const untilReplyEnd = (events: any[]) => events.slice(0, events.findIndex(isReplyEnd) + 1);
+
+
+/**
+ * The end of the reply, once its session has gone idle too: the reply's last event (on PostgreSQL
+ * it may follow the end by a few round trips, and a client that acts on the end alone sees it later).
+ */
+async function settled(client: WsClient): Promise<any> {
+  const end = await client.waitForEvent(isReplyEnd);
+  await client.waitForEvent((event) => event.type === 'session_updated' && event.session.status === 'idle', { from: client.events.indexOf(end) });
+  return end;
+}
 
 describe("the seed's client flow", () => {
   it('a message frame streams content_delta, tool_use and message_complete back as JSON text frames', async () => {
@@ -292,7 +303,7 @@ describe('replies driven over the socket', () => {
     llm.enqueue({ text: 'Only once.' });
     const client = await open(session.id);
     client.send({ type: 'message', content: 'once', id: 'client-message-1' });
-    const first = await client.waitForEvent(isReplyEnd);
+    const first = await settled(client);
     const from = client.events.length;
     const requests = llm.requests.length;
     client.send({ type: 'message', content: 'once', id: 'client-message-1' });
@@ -317,7 +328,7 @@ describe('resume', () => {
     llm.enqueue({ text: ['one ', 'two ', 'three'] });
     const first = await open(session.id);
     first.send({ type: 'message', content: 'count' });
-    await first.waitForEvent(isReplyEnd);
+    await settled(first);
     const seen = untilReplyEnd(first.events);
     const start = seen.find((event) => event.type === 'message_start');
 

@@ -93,6 +93,8 @@ export class ReplyLifecycle {
   private readonly starting = new Map<string, StartingReply>();
   /** POST /compact calls in progress: stopped at shutdown like replies. */
   private readonly compacting = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Sessions whose reply has ended here and is letting the session go (status, slot). */
+  private readonly releasing = new Map<string, Promise<void>>();
   private readonly store: Store;
   private readonly events: EventLog;
   private readonly admission: ReplyAdmission;
@@ -126,6 +128,12 @@ export class ReplyLifecycle {
   /** Sends a user message: starts its reply, or answers with the reply a repeat of it already has. */
   async send(sessionId: string, request: SendMessageRequest, idempotencyKey?: string): Promise<ReplyHandle> {
     const clientId = request.id ?? idempotencyKey ?? null;
+    // A message sent as soon as this instance's reply of the session ended (its end event out, the
+    // session not yet let go: on a store across the network that takes a few round trips) waits
+    // for the release instead of being refused as busy.
+    const ending = this.running.get(sessionId);
+    if (ending && ending.writer.message.status !== 'running') await ending.done;
+    await this.releasing.get(sessionId);
     const admitted = await this.admission.admit(sessionId, { clientId, queue: request.queue === true });
     if ('repeatOf' in admitted) return this.repeated(admitted, clientId!);
     const { session, slot } = admitted;
@@ -401,11 +409,20 @@ export class ReplyLifecycle {
       return reply.message;
     } finally {
       this.running.delete(session.id);
-      if (!writer.detached) await this.setStatus(reply, 'idle').catch(ignore);
-      // Left waiting for a person at shutdown: its lease expires, and another instance (or this one restarted) resumes it.
-      const leftWaiting = writer.detached && controller.signal.reason instanceof StopReason && controller.signal.reason.kind === 'shutdown';
-      if (!leftWaiting) await reply.slot.release();
+      const released = this.letGo(reply);
+      this.releasing.set(session.id, released);
+      await released;
+      if (this.releasing.get(session.id) === released) this.releasing.delete(session.id);
     }
+  }
+
+  /** After a reply: its session idle again and its slot free. */
+  private async letGo(reply: RunningReply): Promise<void> {
+    const { writer, controller } = reply;
+    if (!writer.detached) await this.setStatus(reply, 'idle').catch(ignore);
+    // Left waiting for a person at shutdown: its lease expires, and another instance (or this one restarted) resumes it.
+    const leftWaiting = writer.detached && controller.signal.reason instanceof StopReason && controller.signal.reason.kind === 'shutdown';
+    if (!leftWaiting) await reply.slot.release();
   }
 
   /**
