@@ -32,7 +32,9 @@ describe('asking before a tool runs', () => {
     const reply = sendInBackground(id, 'look around');
     const [approval] = await waitForPendingApprovals(goosed, id);
     expect(approval).toMatchObject({ tool: 'developer__view', arguments: { path: workDir }, status: 'pending', reason: expect.stringContaining('approve') });
-    expect((await (await goosed.request(`/api/sessions/${id}`)).json()).status).toBe('waiting_approval');
+    // The session shows it too (on PostgreSQL a few round trips after the approval is listed).
+    const status = async () => (await (await goosed.request(`/api/sessions/${id}`)).json()).status;
+    expect(await waitFor(status, (value) => value === 'waiting_approval')).toBe('waiting_approval');
 
     const answered = await answerApproval(goosed, id, approval.id, 'allow_once');
     expect(answered.status).toBe(200);
