@@ -1,3 +1,4 @@
+import { NotFound } from '../../api/domain-errors.js';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { databaseTypes, toDatabaseValues } from './database-text.js';
@@ -84,3 +85,16 @@ export function sqlState(error: unknown): string | undefined {
 }
 
 export const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * A write for a session, made while it may be deleted (by another request, or on another
+ * instance): the row it refers to going away under it is the session's NotFound, not a failure.
+ */
+export async function forSession<T>(sessionId: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw NotFound.of('session', sessionId);
+    throw error;
+  }
+}

@@ -1,6 +1,5 @@
-import { NotFound } from '../../api/domain-errors.js';
 import { LEASES_CHANNEL, type ReplyLease, type ReplyLeases } from '../shared-store.js';
-import { FOREIGN_KEY_VIOLATION, changes, row, rows, sqlState, type Queryable } from './database.js';
+import { changes, forSession, row, rows, type Queryable } from './database.js';
 
 type LeaseRow = Omit<ReplyLease, 'expires_at'> & { expires_at: Date };
 
@@ -14,17 +13,11 @@ export class PostgresReplyLeases implements ReplyLeases {
   constructor(private readonly db: Queryable) {}
 
   async acquire(sessionId: string, owner: string, replyId: string | null, ttlMs: number): Promise<boolean> {
-    try {
-      const taken = await changes(
-        this.db,
-        `INSERT INTO reply_leases (${COLUMNS}) VALUES ($1, $2, $3, ${expiry('$4')}) ON CONFLICT (session_id) DO NOTHING`,
-        [sessionId, owner, replyId, ttlMs],
-      );
-      return taken > 0;
-    } catch (error) {
-      if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw NotFound.of('session', sessionId);
-      throw error;
-    }
+    const taken = await forSession(
+      sessionId,
+      changes(this.db, `INSERT INTO reply_leases (${COLUMNS}) VALUES ($1, $2, $3, ${expiry('$4')}) ON CONFLICT (session_id) DO NOTHING`, [sessionId, owner, replyId, ttlMs]),
+    );
+    return taken > 0;
   }
 
   async setReply(sessionId: string, owner: string, replyId: string | null): Promise<boolean> {

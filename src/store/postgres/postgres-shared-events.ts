@@ -1,7 +1,7 @@
 import { NotFound } from '../../api/domain-errors.js';
 import type { SharedEvents, StoredEventText, UnnumberedEvent } from '../shared-store.js';
 import { EVENTS_CHANNEL } from '../shared-store.js';
-import { changes, row, rows, type Queryable } from './database.js';
+import { changes, forSession, row, rows, type Queryable } from './database.js';
 
 /**
  * One statement numbers, stores and announces a batch. Its UPDATE locks the session's counter row
@@ -38,7 +38,7 @@ export class PostgresSharedEvents implements SharedEvents {
       // The seq is spliced in after the opening brace: an object with a first member is needed.
       if (!json.startsWith('{"') || !json.endsWith('}')) throw new Error(`an event to number must be a JSON object with members, not ${json.slice(0, 40)}`);
     }
-    const numbered = await row<{ last_seq: number }>(this.db, APPEND, [sessionId, events.map((event) => event.json), events.map((event) => event.live)]);
+    const numbered = await forSession(sessionId, row<{ last_seq: number }>(this.db, APPEND, [sessionId, events.map((event) => event.json), events.map((event) => event.live)]));
     if (!numbered) throw NotFound.of('session', sessionId);
     return numbered.last_seq;
   }

@@ -30,7 +30,7 @@ import {
   type StoredMessageSink,
 } from '../store.js';
 import { toDatabaseValues } from './database-text.js';
-import { changes, createPool, row, rows, type ConnectionOptions } from './database.js';
+import { changes, createPool, forSession, row, rows, type ConnectionOptions } from './database.js';
 import { migrate } from './migrations.js';
 import { ApprovalTable } from './postgres-approvals.js';
 import { PostgresReplyLeases } from './postgres-leases.js';
@@ -162,10 +162,10 @@ export class PostgresStore implements SharedStore {
 
   async addMessage(message: NewMessage): Promise<void> {
     const { parts, usage, error } = messageJsonColumns(message);
-    const added = await changes(this.pool, ADD_MESSAGE, [
+    const added = await forSession(message.session_id, changes(this.pool, ADD_MESSAGE, [
       message.session_id, message.id, message.client_id, message.role, message.content, parts, message.status, message.created_at, usage, error, message.reply_to,
       message.provider, message.model,
-    ]);
+    ]));
     // Deleted meanwhile (by another request, or on another instance): the message is refused as for any missing session.
     if (added === 0) throw NotFound.of('session', message.session_id);
   }
@@ -262,7 +262,7 @@ export class PostgresStore implements SharedStore {
   }
 
   async appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {
-    await changes(this.pool, 'INSERT INTO events (session_id, seq, body) VALUES ($1, $2, $3)', [event.session_id, event.seq, json]);
+    await forSession(event.session_id, changes(this.pool, 'INSERT INTO events (session_id, seq, body) VALUES ($1, $2, $3)', [event.session_id, event.seq, json]));
   }
 
   async listEvents(sessionId: string, afterSeq: number, limit: number): Promise<SessionEvent[]> {
