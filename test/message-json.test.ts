@@ -8,6 +8,7 @@ import { BufferPool } from '../src/server/json/buffer-pool.js';
 import { responseBuffers } from '../src/server/json/json-bytes.js';
 import { MessagesJson } from '../src/server/json/message-json.js';
 import { startTestServer, waitFor, type TestServer } from './support/goosed.js';
+import { newMessage } from './support/store-records.js';
 
 // The history routes answer with JSON written from the stored text (src/server/json/message-json.ts)
 // instead of JSON.stringify of parsed messages: the bytes must be exactly those the parsed path gives.
@@ -18,23 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => goosed?.close());
 
-let clock = Date.parse('2026-04-01T08:00:00.000Z');
-function newMessage(sessionId: string, fields: Partial<NewMessage> & Pick<NewMessage, 'role' | 'content'>): NewMessage {
-  return {
-    id: `m-${clock}`,
-    session_id: sessionId,
-    parts: [{ type: 'text', text: fields.content }],
-    status: 'complete',
-    created_at: new Date((clock += 1000)).toISOString(),
-    usage: null,
-    error: null,
-    reply_to: null,
-    provider: null,
-    model: null,
-    client_id: null,
-    ...fields,
-  };
-}
+let count = 0;
+/** A message of the store contract's kind, with the next id here. */
+const message = (sessionId: string, fields: Partial<NewMessage> & Pick<NewMessage, 'role' | 'content'>): NewMessage =>
+  newMessage(sessionId, `m-${++count}`, fields);
 
 /** A session holding every kind of message, written through the server's own store. */
 async function sessionWithEverything(): Promise<string> {
@@ -42,10 +30,10 @@ async function sessionWithEverything(): Promise<string> {
   const { id } = (await created.json()) as { id: string };
   const store = goosed.server.context.store;
   const odd = 'naïve — 日本語 🦆 "q" \\ \n\t\r\b\f \u0000 \u0001 \u001f \u007f \u2028 \u2029 </script> \ud800 lone';
-  const user = newMessage(id, { role: 'user', content: odd, client_id: 'client-1' });
+  const user = message(id, { role: 'user', content: odd, client_id: 'client-1' });
   await store.addMessage(user);
   await store.addMessage(
-    newMessage(id, {
+    message(id, {
       role: 'assistant',
       content: 'x'.repeat(1500),
       parts: [
@@ -63,9 +51,9 @@ async function sessionWithEverything(): Promise<string> {
       model: `local/${odd}`,
     }),
   );
-  await store.addMessage(newMessage(id, { role: 'user', content: '' }));
-  await store.addMessage(newMessage(id, { role: 'assistant', content: 'half', status: 'error', error: { error: 'The provider said "no".', code: 'provider_error' } }));
-  await store.addMessage(newMessage(id, { role: 'assistant', content: '', parts: [], status: 'interrupted', reply_to: 'gone' }));
+  await store.addMessage(message(id, { role: 'user', content: '' }));
+  await store.addMessage(message(id, { role: 'assistant', content: 'half', status: 'error', error: { error: 'The provider said "no".', code: 'provider_error' } }));
+  await store.addMessage(message(id, { role: 'assistant', content: '', parts: [], status: 'interrupted', reply_to: 'gone' }));
   return id;
 }
 
@@ -97,7 +85,7 @@ describe('the JSON of a history, written from the stored text', () => {
     expect((await written('no-such-session', {})).json).toBe('[]');
 
     // A long history: the writer sizes the page from its first rows (here growing, then shrinking).
-    for (let i = 0; i < 150; i++) await store.addMessage(newMessage(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${'é'.repeat(i < 75 ? i * 20 : 10)}` }));
+    for (let i = 0; i < 150; i++) await store.addMessage(message(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${'é'.repeat(i < 75 ? i * 20 : 10)}` }));
     const long = await store.listMessages(id, {});
     expect(long.items).toHaveLength(155);
     expect(await written(id, {})).toEqual({ json: JSON.stringify(long.items), nextCursor: null });
@@ -140,7 +128,7 @@ describe('the JSON of a history, written from the stored text', () => {
     const store = goosed.server.context.store;
     const sessionOf = async (messages: number, text: string) => {
       const { id } = (await (await goosed.request('/api/sessions', { method: 'POST', json: {} })).json()) as { id: string };
-      for (let i = 0; i < messages; i++) await store.addMessage(newMessage(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${text}` }));
+      for (let i = 0; i < messages; i++) await store.addMessage(message(id, { role: i % 2 ? 'assistant' : 'user', content: `${i} ${text}` }));
       return { id, expected: JSON.stringify({ ...(await store.getSession(id))!, messages: (await store.listMessages(id, {})).items }) };
     };
     const big = await sessionOf(400, 'b'.repeat(1500)); // about 1.2 MB: written into a pooled buffer
