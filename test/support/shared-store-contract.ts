@@ -162,6 +162,31 @@ export function sharedStoreContract(current: () => SharedStoreUnderTest): void {
       await store.deleteSession('s');
       expect(await store.sharedEvents.read('s', 0, 10)).toEqual([]);
     });
+
+    it('let a session be deleted while its events, messages and lease are written: the delete succeeds, each write is stored or NotFound', async () => {
+      const { store } = current();
+      const unexpected: unknown[] = [];
+      const storedOrGone = (write: Promise<unknown>) =>
+        write.catch((error: { code?: string }) => {
+          if (error?.code !== 'not_found') unexpected.push(error);
+        });
+      for (let i = 0; i < 60; i++) {
+        const id = `deleted-${i}`;
+        await store.createSession(newSession(id));
+        const writes = [
+          ...Array.from({ length: 3 }, () => storedOrGone(store.sharedEvents.append(id, [{ json: '{"type":"x"}', live: i % 2 === 0 }]))),
+          storedOrGone(store.addMessage(newMessage(id, `m-${i}`))),
+          storedOrGone(store.leases.acquire(id, 'owner', null, 10_000)),
+        ];
+        // The writes are on their way to the database when the DELETE is sent.
+        await new Promise((resolve) => setImmediate(resolve));
+        await store.deleteSession(id).catch((error) => unexpected.push(error));
+        await Promise.all(writes);
+        expect(await store.getSession(id)).toBeNull();
+      }
+      // Before the counter was locked first, PostgreSQL found a deadlock here and aborted the DELETE or an append.
+      expect(unexpected).toEqual([]);
+    });
   });
 
   describe('shared by several instances: reply leases', () => {

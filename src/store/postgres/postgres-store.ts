@@ -30,7 +30,7 @@ import {
   type StoredMessageSink,
 } from '../store.js';
 import { toDatabaseValues } from './database-text.js';
-import { changes, createPool, forSession, row, rows, type ConnectionOptions } from './database.js';
+import { changes, createPool, forSession, row, rows, transaction, type ConnectionOptions } from './database.js';
 import { migrate } from './migrations.js';
 import { ApprovalTable } from './postgres-approvals.js';
 import { PostgresReplyLeases } from './postgres-leases.js';
@@ -152,8 +152,16 @@ export class PostgresStore implements SharedStore {
     return updated ? toSession(updated) : null;
   }
 
+  /**
+   * Locks the session's event counter before the session: a batch of events being appended holds
+   * the counter, then needs the session's row (its foreign key), so a DELETE that took the session
+   * first and then cascaded to the counter would deadlock with it (and PostgreSQL aborts one).
+   */
   async deleteSession(id: string): Promise<boolean> {
-    return (await changes(this.pool, 'DELETE FROM sessions WHERE id = $1', [id])) > 0;
+    return transaction(this.pool, async (client) => {
+      await changes(client, 'SELECT 1 FROM session_seq WHERE session_id = $1 FOR UPDATE', [id]);
+      return (await changes(client, 'DELETE FROM sessions WHERE id = $1', [id])) > 0;
+    });
   }
 
   async listBusySessions(): Promise<SessionSummary[]> {
