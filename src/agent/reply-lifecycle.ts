@@ -13,11 +13,11 @@ import { runAgentLoop } from './agent-loop.js';
 import type { ApprovalAnswer, Approvals } from './approvals.js';
 import type { Admitted, ReplyAdmission, Repeated } from './reply-admission.js';
 import type { CompactResult } from '../api/context.js';
-import { buildSystemPrompt } from './system-prompt.js';
-import { toFunctionTool } from './agent-loop.js';
+import { compactSession } from './compact-session.js';
 import type { ReplySlot } from './reply-slots.js';
 import type { InstanceControl } from './instance-control.js';
-import { endWithError, INTERRUPTED } from './reply-ending.js';
+import { endWithError } from './reply-ending.js';
+import { settleLeftReply } from './reply-recovery.js';
 import { ReplyWriter } from './reply-writer.js';
 import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
@@ -189,7 +189,7 @@ export class ReplyLifecycle {
     const admitted = (await this.admission.admit(sessionId, { clientId: null, queue: false })) as Admitted;
     const { session, slot } = admitted;
     const controller = new AbortController();
-    const done = this.runCompaction(session, controller.signal);
+    const done = compactSession(this.options, session, controller.signal);
     this.compacting.set(sessionId, { controller, done: done.then(ignore, ignore) });
     try {
       return await done;
@@ -197,20 +197,6 @@ export class ReplyLifecycle {
       this.compacting.delete(sessionId);
       await slot.release();
     }
-  }
-
-  private async runCompaction(session: SessionSummary, signal: AbortSignal): Promise<CompactResult> {
-    const resolved = await this.options.providers.resolve(session);
-    const history = (await this.store.listMessages(session.id, {})).items;
-    const context = await this.options.context.forReply({ session, history, publish: (payload) => this.events.publish(session.id, payload), signal });
-    const mode = session.execution_mode ?? this.options.settings.get().execution_mode;
-    const tools = mode === 'chat' ? [] : await this.options.catalog.tools(session.id);
-    const system = buildSystemPrompt(session, tools, mode === 'chat' ? [] : this.options.catalog.instructions(session.id));
-    const summary = await context.compactNow({ resolved, system, tools: tools.map(toFunctionTool) });
-    const usage = context.usage() ?? session.context;
-    const updated = await this.store.updateSession(session.id, { context: usage });
-    if (updated) await this.events.publish(session.id, { type: 'session_updated', session: updated });
-    return { summary, context: usage };
   }
 
   /** Stops the running reply of a session: the provider request and tools are aborted; the partial reply is kept. */
@@ -272,38 +258,11 @@ export class ReplyLifecycle {
     let launched = false;
     try {
       // Read once the slot is ours: the owner may have ended the reply just before.
-      const session = await this.store.getSession(sessionId);
-      if (!session || session.status === 'idle') return;
-      const messages = (await this.store.listMessages(session.id, {})).items;
-      const index = messages.findLastIndex((m) => m.role === 'assistant' && m.status === 'running');
-      const message = index >= 0 ? messages[index] : null;
-      const waiting = message && (await this.store.listApprovals(session.id, 'pending')).some((a) => a.message_id === message.id);
-      if (message && waiting) {
-        const userMessage = messages.slice(0, index).findLast((m) => m.role === 'user')!;
-        const model = this.options.providers.resolve(session);
-        // Awaited by the loop once the approval is answered; until then a failure waits there.
-        model.catch(ignore);
-        // Written before the server answers anything: until the loop reaches the approval again
-        // (its extensions may take a while to start), the session still waits for a person.
-        let waitingSession = session;
-        if (session.status !== 'waiting_approval') {
-          waitingSession = (await this.store.updateSession(session.id, { status: 'waiting_approval' })) ?? session;
-          await this.events.publish(session.id, { type: 'session_updated', session: waitingSession });
-        }
-        const afterSeq = await this.events.head(session.id);
-        this.launch({ session: waitingSession, slot, userMessage, message, afterSeq, model, history: messages.slice(0, index), status: 'waiting_approval' });
+      const resumed = await settleLeftReply({ store: this.store, events: this.events, providers: this.options.providers, writerOf: (m) => this.writerOf(m) }, sessionId);
+      if (resumed) {
+        this.launch({ ...resumed, slot });
         launched = true;
-        return;
       }
-      for (const stale of messages.filter((m) => m.status === 'running')) {
-        const writer = this.writerOf(stale);
-        await this.store.cancelApprovals(session.id, stale.id);
-        // A tool call cut off by the crash must not show as running forever.
-        await settleUnfinishedToolCalls(writer, 'shutdown');
-        await writer.finish('interrupted', INTERRUPTED);
-      }
-      const idle = await this.store.updateSession(session.id, { status: 'idle' });
-      if (idle) await this.events.publish(session.id, { type: 'session_updated', session: idle });
     } finally {
       if (!launched) await slot.release();
     }
