@@ -129,6 +129,28 @@ describe('several instances on one database', () => {
     expect(await (await c.request(`/api/sessions/${session.id}/cancel`, { method: 'POST' })).json()).toEqual({ cancelled: false, message: null });
   });
 
+  it("lets a session be deleted on C while A runs its reply: A's reply stops, B's queued message and follower are told", { timeout: 60_000 }, async () => {
+    const [a, b, c] = await instances(['a', 'b', 'c']);
+    const session = await createSession(a);
+    const abortedBefore = llm.aborted;
+    llm.enqueue({ text: words(400), chunkDelayMs: 25 });
+    const sending = readSse(await stream(a, session.id, 'write a lot'));
+    await waitFor(async () => (await listMessages(c, session.id)).at(-1)?.content ?? '', (content: string) => content.length > 0);
+    const followingOnB = readSse(await follow(b, session.id, '0'));
+    // Waits for the reply A runs (or, sent after the DELETE, finds the session gone): either way a 404.
+    const queuedOnB = b.request(`/api/sessions/${session.id}/messages`, { method: 'POST', json: { content: 'two', queue: true } });
+    expect((await c.request(`/api/sessions/${session.id}`, { method: 'DELETE' })).status).toBe(204);
+    const queued = await queuedOnB;
+    expect(queued.status).toBe(404);
+    expect((await queued.json()).code).toBe('not_found');
+    // The reply on A stopped at once (its provider request aborted), and both streams ended.
+    await waitFor(() => llm.aborted, (aborted) => aborted === abortedBefore + 1);
+    const [onA, onB] = await Promise.all([sending, followingOnB]);
+    expect(onA.some((f) => f.event === 'message_complete')).toBe(false);
+    expect(onB.some((f) => f.event === 'message_complete')).toBe(false);
+    for (const instance of [a, b, c]) expect((await instance.request(`/api/sessions/${session.id}`)).status).toBe(404);
+  });
+
   it('lets an approval asked on A be answered on B: the reply on A goes on', async () => {
     const [a, b] = await instances(['a', 'b']);
     const workDir = temporaryDirectory('goosed-work-');

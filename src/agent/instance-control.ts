@@ -1,7 +1,13 @@
 import type { Notifications } from '../store/shared-store.js';
 
-/** Messages for whichever instance runs a session's reply: stop it, or an approval of it was answered. */
-export type ControlMessage = { kind: 'cancel'; session_id: string } | { kind: 'approval'; session_id: string; id: string };
+/**
+ * Messages for whichever instance runs a session's reply: stop it, or an approval of it was
+ * answered; and for all: the session was deleted (its reply, followers and extensions go).
+ */
+export type ControlMessage =
+  | { kind: 'cancel'; session_id: string }
+  | { kind: 'approval'; session_id: string; id: string }
+  | { kind: 'deleted'; session_id: string };
 
 /** The channel instances tell each other what the owner of a reply must do. */
 export const CONTROL_CHANNEL = 'goosed_control';

@@ -221,19 +221,30 @@ export class ReplyLifecycle {
     return items.findLast((m) => m.role === 'assistant') ?? null;
   }
 
-  /** Deletes a session (`remove`) once its reply stopped and may write nothing more; no message starts meanwhile. */
-  deleteSession(sessionId: string, remove: () => Promise<void>): Promise<void> {
-    return this.admission.whileDeleting(sessionId, async () => {
-      await this.starting.get(sessionId)?.started;
-      const reply = this.running.get(sessionId);
-      if (reply) {
-        const detached = reply.writer.detach();
-        reply.controller.abort(new StopReason('deleted'));
-        await detached;
-        await reply.done;
-      }
+  /**
+   * Deletes a session (`remove`) once its reply here stopped and may write nothing more; no message
+   * starts here meanwhile. With several instances the others are told afterwards (see stopDeleted).
+   */
+  async deleteSession(sessionId: string, remove: () => Promise<void>): Promise<void> {
+    await this.admission.whileDeleting(sessionId, async () => {
+      await this.stopDeleted(sessionId);
       await remove();
     });
+    // Deleted whatever happens to the news: an instance that misses it finds the rows gone at its next write.
+    await this.options.control?.send({ kind: 'deleted', session_id: sessionId }).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, session_id: sessionId }, 'could not tell the other instances of a deleted session');
+    });
+  }
+
+  /** The session is being deleted (here, or it was on another instance): its reply here stops, and writes nothing more. */
+  async stopDeleted(sessionId: string): Promise<void> {
+    await this.starting.get(sessionId)?.started;
+    const reply = this.running.get(sessionId);
+    if (!reply) return;
+    const detached = reply.writer.detach();
+    reply.controller.abort(new StopReason('deleted'));
+    await detached;
+    await reply.done;
   }
 
   /**

@@ -87,6 +87,19 @@ export function buildContext(parts: ContextParts): AppContext {
     flushIntervalMs: 100,
   });
   if (slots) slots.onExpired = (sessionId) => replies.recoverSession(sessionId);
+  // Deleted on another instance (or on this one, which has done all this already): what this
+  // instance runs or holds for the session stops, and its followers here are told.
+  control?.on((message) => {
+    if (message.kind !== 'deleted') return;
+    const sessionId = message.session_id;
+    replies
+      .stopDeleted(sessionId)
+      .then(() => {
+        events.drop(sessionId);
+        return catalog.closeSession(sessionId);
+      })
+      .catch(onSharedError);
+  });
   return {
     store,
     settings,

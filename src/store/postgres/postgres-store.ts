@@ -6,7 +6,7 @@ import type { ApprovalDecision, SessionEvent } from '../../api/events.js';
 import type { Message, Usage } from '../../api/messages.js';
 import type { SessionSummary } from '../../api/sessions.js';
 import { decodeSessionCursor, encodeMessageCursor, encodeSessionCursor, messagePositionAfter } from '../cursor.js';
-import type { SharedStore } from '../shared-store.js';
+import { LEASES_CHANNEL, type SharedStore } from '../shared-store.js';
 import {
   MESSAGE_COLUMNS,
   SESSION_COLUMNS,
@@ -160,7 +160,10 @@ export class PostgresStore implements SharedStore {
   async deleteSession(id: string): Promise<boolean> {
     return transaction(this.pool, async (client) => {
       await changes(client, 'SELECT 1 FROM session_seq WHERE session_id = $1 FOR UPDATE', [id]);
-      return (await changes(client, 'DELETE FROM sessions WHERE id = $1', [id])) > 0;
+      const deleted = (await changes(client, 'DELETE FROM sessions WHERE id = $1', [id])) > 0;
+      // Its reply lease went with it: news, as a release is, for messages queued on any instance (they then find it gone).
+      if (deleted) await changes(client, `SELECT pg_notify('${LEASES_CHANNEL}', $1)`, [id]);
+      return deleted;
     });
   }
 
