@@ -235,9 +235,17 @@ describe('several instances on one database', () => {
     // Notified, not polled by goosed: B has it as soon as the database told it.
     await waitFor(() => maxTurns(b), (turns) => turns === 7);
     expect(await (await b.request('/api/config')).json()).toMatchObject({ allowed_hosts: ['goosed.example'] });
+    // Two settings changed at once on A and B: both are kept in the database, neither overwrites the other.
+    const [onA, onB] = await Promise.all([
+      a.request('/api/config', { method: 'PATCH', json: { tool_timeout_ms: 4321 } }),
+      b.request('/api/config', { method: 'PATCH', json: { execution_mode: 'chat' } }),
+    ]);
+    expect([onA.status, onB.status]).toEqual([200, 200]);
+    const both = { max_turns: 7, tool_timeout_ms: 4321, execution_mode: 'chat' };
+    await waitFor(async () => (await a.request('/api/config')).json(), (config) => Object.entries(both).every(([key, value]) => config[key] === value));
     const c = await startInstance(bundle, databaseOf(a), 'c', LEASE);
     running.push(c);
-    expect(await maxTurns(c)).toBe(7);
+    expect(await (await c.request('/api/config')).json()).toMatchObject({ ...both, allowed_hosts: ['goosed.example'] });
   });
 
   it('start at the same moment on an empty database: one migrates, all serve the same data', async () => {

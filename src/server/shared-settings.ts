@@ -8,7 +8,7 @@ import { SETTINGS_CHANNEL, type SharedStore } from '../store/shared-store.js';
 export const SHARED_SETTINGS_KEY = 'settings';
 
 export interface SharedSettingsParts {
-  store: Pick<SharedStore, 'notifications' | 'getValue' | 'setValue'>;
+  store: Pick<SharedStore, 'notifications' | 'getValue' | 'mergeValue'>;
   settings: RuntimeSettings;
   extensions: ExtensionSettings;
   logger: Logger;
@@ -43,10 +43,7 @@ export async function watchSharedSettings({ store, settings, extensions, logger 
     if (table === 'kv') sync(readSettings, 'reading the settings another instance changed');
   };
   settings.onPatch((patch) => {
-    sync(async () => {
-      const stored = await store.getValue(SHARED_SETTINGS_KEY);
-      await store.setValue(SHARED_SETTINGS_KEY, JSON.stringify({ ...(stored ? JSON.parse(stored) : {}), ...patch }));
-    }, 'sharing a settings change with the other instances');
+    sync(() => store.mergeValue(SHARED_SETTINGS_KEY, patch), 'sharing a settings change with the other instances');
   });
   await readSettings();
   // After a lost connection the news in between is gone: read everything again.

@@ -93,6 +93,12 @@ export interface SharedStore extends Store {
   readonly sharedEvents: SharedEvents;
   readonly leases: ReplyLeases;
   readonly notifications: Notifications;
+  /**
+   * Merges the members of `patch` into the JSON object stored under `key` (created if missing), in
+   * one statement: instances merging at once keep each other's members (a read, then a write, would
+   * lose one). Rejects when the stored value is not a JSON object.
+   */
+  mergeValue(key: string, patch: Record<string, unknown>): Promise<void>;
 }
 
 export function isSharedStore(store: Store): store is SharedStore {

@@ -286,6 +286,22 @@ export function sharedStoreContract(current: () => SharedStoreUnderTest): void {
       await there.stop();
     });
 
+    it('merge JSON members written at once from several stores, keeping every one', async () => {
+      const { store, alongside } = current();
+      const other = await alongside();
+      await warmUp([store, other], 10);
+      await alternating([store, other], 20, (each, index) => each.mergeValue('settings', { [`key_${index}`]: index, shared: index }));
+      const merged = JSON.parse((await store.getValue('settings'))!);
+      for (let index = 0; index < 20; index++) expect(merged[`key_${index}`]).toBe(index);
+      expect(merged.shared).toBeTypeOf('number');
+      // A member written again is replaced; the others stay.
+      await other.mergeValue('settings', { key_0: 'again' });
+      expect(JSON.parse((await store.getValue('settings'))!)).toMatchObject({ key_0: 'again', key_1: 1 });
+      await store.setValue('not-an-object', 'plain text');
+      await expect(store.mergeValue('not-an-object', { a: 1 })).rejects.toThrow();
+      expect(await store.getValue('not-an-object')).toBe('plain text');
+    });
+
     it('tell of every change to the settings', async () => {
       const { store, alongside } = current();
       const other = await alongside();

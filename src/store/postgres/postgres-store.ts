@@ -321,6 +321,15 @@ export class PostgresStore implements SharedStore {
     else await changes(this.pool, 'INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
+  async mergeValue(key: string, patch: Record<string, unknown>): Promise<void> {
+    await changes(
+      this.pool,
+      `INSERT INTO kv (key, value) VALUES ($1, $2::jsonb::text)
+       ON CONFLICT (key) DO UPDATE SET value = (kv.value::jsonb || excluded.value::jsonb)::text`,
+      [key, JSON.stringify(patch)],
+    );
+  }
+
   close(): Promise<void> {
     return (this.closing ??= this.notifications.close().then(() => this.pool.end()));
   }
