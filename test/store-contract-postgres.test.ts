@@ -59,6 +59,29 @@ describe('migrations on PostgreSQL', () => {
     }, url);
   });
 
+  it('let statements wait their turn for a connection of a full pool, longer than a connect may take', async () => {
+    const url = await createTestDatabase();
+    const store = await PostgresStore.open({ url, poolSize: 1, connectTimeoutMs: 1000 });
+    try {
+      await store.createSession({ id: 's', name: 's', working_directory: '/tmp', execution_mode: null, created_at: '2020-01-01T00:00:00.000Z' });
+      await withClient(async (holder) => {
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+        // The pool's one connection waits on the lock; the next statement waits for that connection.
+        const first = store.getSession('s');
+        await waitFor(async () => (await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n, (n) => n === 1);
+        const queued = store.getSession('s');
+        // Held past the connect timeout: a wait for the pool is not a connect (it failed with "timeout exceeded when trying to connect").
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await holder.query('COMMIT');
+        expect((await first)?.name).toBe('s');
+        expect((await queued)?.name).toBe('s');
+      }, url);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('bring a database of schema 1 up to date, keeping what it holds', async () => {
     const url = await createTestDatabase();
     // As the first released goosed on PostgreSQL left it: schema 1, a session, a message, an extension, a provider.

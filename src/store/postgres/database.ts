@@ -64,15 +64,30 @@ export interface ConnectionOptions {
   poolSize?: number;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /** Connecting gives up after this long: the server down or unreachable (default 10 s). */
+  connectTimeoutMs?: number;
+  /**
+   * A statement waits at most this long for a free connection of the pool (default 2 minutes):
+   * hundreds of replies at once queue there, and must wait their turn rather than fail.
+   */
+  poolWaitMs?: number;
 }
 
 /** The settings of every connection goosed opens: its strings and numbers read as goosed keeps them. */
-export function clientConfig({ url, applicationName = 'goosed' }: ConnectionOptions): pg.ClientConfig {
-  return { connectionString: url, application_name: applicationName, types: databaseTypes, keepAlive: true, connectionTimeoutMillis: 10_000 };
+export function clientConfig({ url, applicationName = 'goosed', connectTimeoutMs = 10_000 }: ConnectionOptions): pg.ClientConfig {
+  return { connectionString: url, application_name: applicationName, types: databaseTypes, keepAlive: true, connectionTimeoutMillis: connectTimeoutMs };
 }
 
 export function createPool(options: ConnectionOptions, onIdleError: (error: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(options), max: options.poolSize ?? 10 });
+  const config = clientConfig(options);
+  // node-postgres's pool bounds both a new connection and the wait for a free one by one setting:
+  // the pool's is the wait, and each connection it opens keeps the connect timeout of its own.
+  class BoundedConnectClient extends pg.Client {
+    constructor() {
+      super(config);
+    }
+  }
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, connectionTimeoutMillis: options.poolWaitMs ?? 120_000, Client: BoundedConnectClient });
   // A connection the server closed while idle (a restart, a failover): the pool drops it and makes a
   // new one on demand. Without a listener the error would end the process.
   pool.on('error', onIdleError);
