@@ -19,10 +19,12 @@ export const streamRelay: Scenario = {
     const { tokens, warmupRuns, runs, firstTokenSamples } = sizes.streamRelay;
     const goosed = await startGoosed({ dataDir: join(workDir, 'data'), nodeArgs: goosedNodeArgs });
     const agent = keepAliveAgent();
+    // On PostgreSQL, a session more per measured reply: its events are written again there through the
+    // driver, in the batches goosed's news announced (heard from before the first reply).
+    const databaseUrl = process.env.GOOSED_DATABASE_URL;
+    const driver = databaseUrl ? await DriverEvents.open(databaseUrl) : null;
     try {
       await configureScriptedProvider(goosed.url, llm.url);
-      // On PostgreSQL, a session more per measured reply: its events are written again there through the driver.
-      const databaseUrl = process.env.GOOSED_DATABASE_URL;
       const replays = databaseUrl ? runs + firstTokenSamples : 0;
       const sessions = await createSessions(goosed.url, 2 + warmupRuns + runs + 2 * firstTokenSamples + replays);
       const replaySessions = sessions.splice(0, replays);
@@ -84,7 +86,7 @@ export const streamRelay: Scenario = {
       const directFirstP50 = median(directFirst);
       const scenario = 'stream-relay';
       const label = 'provider read directly';
-      const onDriver = databaseUrl ? await driverBaselines(databaseUrl, { relaySessions, firstTokenSessions, replaySessions, tokens, log }) : null;
+      const onDriver = driver ? await driverBaselines(driver, { relaySessions, firstTokenSessions, replaySessions, tokens, log }) : null;
       const driverRows = onDriver
         ? [
             row({
@@ -129,6 +131,7 @@ export const streamRelay: Scenario = {
         },
       };
     } finally {
+      await driver?.close();
       agent.destroy();
       await goosed.stop();
     }
@@ -148,33 +151,28 @@ interface DriverReplays {
  * their own straight through node-postgres, and read back; for the short replies, only the appends
  * up to the first text (what a follower waits for before its first token).
  */
-async function driverBaselines(url: string, { relaySessions, firstTokenSessions, replaySessions, tokens, log }: DriverReplays) {
+async function driverBaselines(driver: DriverEvents, { relaySessions, firstTokenSessions, replaySessions, tokens, log }: DriverReplays) {
   log('the same event writes and reads through node-postgres');
-  const driver = await DriverEvents.open(url);
-  try {
-    const writeRates: number[] = [];
-    const readRates: number[] = [];
-    const statements: number[] = [];
-    const events: number[] = [];
-    for (const id of relaySessions) {
-      const batches = await driver.batches(id);
-      const into = replaySessions.pop()!;
-      writeRates.push(tokens / ((await driver.append(into, batches)) / 1000));
-      readRates.push(tokens / ((await driver.read(into)).ms / 1000));
-      statements.push(batches.length);
-      events.push(batches.reduce((sum, batch) => sum + batch.events.length, 0));
-    }
-    const firstWritesMs: number[] = [];
-    const firstStatements: number[] = [];
-    let firstBatchTypes: string[][] = [];
-    for (const id of firstTokenSessions) {
-      const before = throughFirstText(await driver.batches(id));
-      firstWritesMs.push(await driver.append(replaySessions.pop()!, before));
-      firstStatements.push(before.length);
-      firstBatchTypes = before.map((batch) => batch.types);
-    }
-    return { writeRates, readRates, statements, events, firstWritesMs, firstStatements, first_token_batches: firstBatchTypes };
-  } finally {
-    await driver.close();
+  const writeRates: number[] = [];
+  const readRates: number[] = [];
+  const statements: number[] = [];
+  const events: number[] = [];
+  for (const id of relaySessions) {
+    const batches = await driver.batches(id);
+    const into = replaySessions.pop()!;
+    writeRates.push(tokens / ((await driver.append(into, batches)) / 1000));
+    readRates.push(tokens / ((await driver.read(into)).ms / 1000));
+    statements.push(batches.length);
+    events.push(batches.reduce((sum, batch) => sum + batch.events.length, 0));
   }
+  const firstWritesMs: number[] = [];
+  const firstStatements: number[] = [];
+  let firstBatchTypes: string[][] = [];
+  for (const id of firstTokenSessions) {
+    const before = throughFirstText(await driver.batches(id));
+    firstWritesMs.push(await driver.append(replaySessions.pop()!, before));
+    firstStatements.push(before.length);
+    firstBatchTypes = before.map((batch) => batch.types);
+  }
+  return { writeRates, readRates, statements, events, firstWritesMs, firstStatements, first_token_batches: firstBatchTypes };
 }

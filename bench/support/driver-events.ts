@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { UnnumberedEvent } from '../../src/store/shared-store.js';
+import { EVENTS_CHANNEL } from '../../src/store/shared-store.js';
 import { clientConfig } from '../../src/store/postgres/database.js';
 import { APPEND_EVENTS, READ_EVENTS } from '../../src/store/postgres/postgres-shared-events.js';
 
@@ -23,31 +24,42 @@ export interface AppendedBatch {
  * node-postgres, configured as goosed's connections, one after another as goosed's session log runs them.
  */
 export class DriverEvents {
+  /** Per session, the last seq of each append goosed committed (its NOTIFY): where its batches end. */
+  private readonly batchEnds = new Map<string, Set<number>>();
+
   private constructor(private readonly client: pg.Client) {}
 
+  /** Listens to goosed's event news from now on: open it before the replies to be replayed. */
   static async open(url: string): Promise<DriverEvents> {
     const client = new pg.Client(clientConfig({ url, applicationName: 'goosed-bench' }));
     await client.connect();
-    return new DriverEvents(client);
+    const driver = new DriverEvents(client);
+    client.on('notification', ({ payload }) => {
+      if (!payload) return;
+      // `<session id> <last seq of the batch>`
+      const space = payload.lastIndexOf(' ');
+      const sessionId = payload.slice(0, space);
+      let ends = driver.batchEnds.get(sessionId);
+      if (!ends) driver.batchEnds.set(sessionId, (ends = new Set()));
+      ends.add(Number(payload.slice(space + 1)));
+    });
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    return driver;
   }
 
-  /**
-   * A session's events in the batches goosed appended them in: one statement gives its events one
-   * `created_at`. (Two batches stored within the same millisecond read as one: the baseline then
-   * has one statement fewer than goosed ran.)
-   */
+  /** A session's events in the batches goosed appended them in (each announced by one NOTIFY at its commit). */
   async batches(sessionId: string): Promise<AppendedBatch[]> {
     const { rows } = await this.client.query<{ seq: number; body: string; live: boolean }>({ name: 'bench_stored_events', text: STORED_EVENTS, values: [sessionId] });
-    const batches: AppendedBatch[] = [];
-    let batchTime: string | null = null;
-    for (const { body, live } of rows) {
-      const { created_at: createdAt, type } = JSON.parse(body) as { created_at: string; type: string };
+    const ends = this.batchEnds.get(sessionId);
+    if (!ends || !ends.has(rows[rows.length - 1]?.seq)) throw new Error(`the appends of session ${sessionId} were not all heard`);
+    const batches: AppendedBatch[] = [{ events: [], types: [] }];
+    for (const { seq, body, live } of rows) {
       // Stored as `{"seq":n,` + the rest of what goosed handed over.
       const json = `{${body.slice(body.indexOf(',') + 1)}`;
-      if (createdAt !== batchTime || batches.length === 0) batches.push({ events: [], types: [] });
-      batchTime = createdAt;
-      batches[batches.length - 1].events.push({ json, live });
-      batches[batches.length - 1].types.push(type);
+      const batch = batches[batches.length - 1];
+      batch.events.push({ json, live });
+      batch.types.push((JSON.parse(body) as { type: string }).type);
+      if (ends.has(seq) && seq !== rows[rows.length - 1].seq) batches.push({ events: [], types: [] });
     }
     return batches;
   }
