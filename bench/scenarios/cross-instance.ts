@@ -84,7 +84,14 @@ export const crossInstance: Scenario = {
           row({ scenario: 'cross-instance', metric: 'event latency A → follower on B, p50', unit: 'ms', goosed: p50, ratio: false }),
           row({ scenario: 'cross-instance', metric: 'event latency A → follower on B, p99', unit: 'ms', goosed: p99, target: '< 10 ms', pass: p99 < 10, ratio: false }),
         ],
-        details: { events: latencies.length, p50_ms: p50, p99_ms: p99, max_ms: Math.max(...latencies), spread: { completed, seconds: spreadSeconds, delay_p50_ms: percentile(delays, 50), delay_p99_ms: delayP99, first_token_p99_ms: firstP99 } },
+        details: {
+          events: latencies.length, p50_ms: p50, p99_ms: p99, max_ms: Math.max(...latencies),
+          spread: {
+            count, completed, seconds: spreadSeconds, statuses: [...new Set(traces.map((trace) => trace.status))], timed_out: traces.filter((trace) => trace.timedOut).length,
+            delay_p50_ms: percentile(delays, 50), delay_p99_ms: delayP99, first_token_p50_ms: percentile(firstTokens, 50), first_token_p99_ms: firstP99,
+          },
+          error_log: { a: a.errorLog(), b: b.errorLog() },
+        },
       };
     } finally {
       await Promise.all([a.stop(), b.stop()]);
