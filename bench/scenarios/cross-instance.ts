@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Scenario } from '../scenario.js';
 import { configureScriptedProvider, createSessions } from '../support/goosed-api.js';
 import { startGoosed } from '../support/processes.js';
@@ -41,9 +42,14 @@ export const crossInstance: Scenario = {
       const onB = new Map<string, number>();
       const followA = seenOn(a.url, onA);
       const followB = seenOn(b.url, onB);
-      // Both followers are in place (a first event proves it): a rename each instance delivers.
-      await fetch(`${a.url}/api/sessions/${sessionId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ready' }) });
-      await Promise.all([followA.open, followB.open]);
+      // Both followers are in place (a first event proves it): a rename each instance delivers, again
+      // until both got one (one made before a follower subscribed never reaches it).
+      const bothOpen = Promise.all([followA.open, followB.open]).then(() => true);
+      for (let attempt = 1; ; attempt++) {
+        await fetch(`${a.url}/api/sessions/${sessionId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `ready ${attempt}` }) });
+        if (await Promise.race([bothOpen, sleep(1000).then(() => false)])) break;
+        if (attempt === 30) throw new Error('the followers on A and B got no event from 30 renames');
+      }
       log(`a reply of ${tokens} tokens, one every ${chunkDelayMs} ms, on A; followers on A and B`);
       await llm.serve({ tokens, chunkDelayMs, stamped: false });
       const sent = await fetch(`${a.url}/api/sessions/${sessionId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'go' }) });
