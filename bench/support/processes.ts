@@ -33,8 +33,12 @@ export interface ChildServer {
   /** CPU time used so far, user + system, in ms (Linux /proc; 10 ms resolution). */
   cpuMs(): number;
   stderr(): string;
+  /** The first lines the server logged at error level or above (pino's JSON lines), for a failure's cause. */
+  errorLog(): string[];
   stop(): Promise<void>;
 }
+
+const MAX_ERROR_LINES = 20;
 
 export interface SpawnOptions {
   /** Extra arguments for node itself, e.g. --cpu-prof. */
@@ -80,8 +84,16 @@ export function spawnServer(args: string[], options: SpawnOptions): Promise<Chil
       clearTimeout(timer);
       child.off('exit', onEarlyExit);
       child.stdout!.off('data', onData);
-      // From here on the output is only drained.
-      child.stdout!.on('data', () => {});
+      // From here on the output is drained, but for the first error lines (pino: level 50 and up).
+      const errorLines: string[] = [];
+      let partial = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (errorLines.length >= MAX_ERROR_LINES) return;
+        const text = partial + chunk.toString('utf8');
+        const lines = text.split('\n');
+        partial = lines.pop()!.slice(-10_000);
+        for (const line of lines) if (/"level":(5|6)\d/.test(line) && errorLines.length < MAX_ERROR_LINES) errorLines.push(line.slice(0, 2000));
+      });
       const pid = child.pid!;
       resolve({
         child,
@@ -93,6 +105,7 @@ export function spawnServer(args: string[], options: SpawnOptions): Promise<Chil
         peakRssKiB: () => procStatusKiB(pid, 'VmHWM'),
         cpuMs: () => cpuMsOf(pid),
         stderr: () => errors,
+        errorLog: () => [...errorLines],
         stop: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');

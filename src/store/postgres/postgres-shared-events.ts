@@ -9,7 +9,8 @@ import { changes, forSession, row, rows, type Queryable } from './database.js';
  * committed in order, and a reader never sees seq n+1 before seq n. The seq goes first into each
  * stored JSON object (`{"seq":n,` + the rest of the given object).
  */
-const APPEND = `
+// Exported for the benchmark, which runs the same statements straight through node-postgres.
+export const APPEND_EVENTS = `
   WITH numbered AS (
     UPDATE session_seq SET last_seq = last_seq + cardinality($2::text[]) WHERE session_id = $1 RETURNING last_seq
   ), batch AS (
@@ -22,7 +23,7 @@ const APPEND = `
   )
   SELECT last_seq, pg_notify('${EVENTS_CHANNEL}', $1 || ' ' || last_seq) FROM numbered`;
 
-const READ = `
+export const READ_EVENTS = `
   SELECT seq, body AS json FROM (
     SELECT seq, body FROM events WHERE session_id = $1 AND seq > $2
     UNION ALL
@@ -38,13 +39,13 @@ export class PostgresSharedEvents implements SharedEvents {
       // The seq is spliced in after the opening brace: an object with a first member is needed.
       if (!json.startsWith('{"') || !json.endsWith('}')) throw new Error(`an event to number must be a JSON object with members, not ${json.slice(0, 40)}`);
     }
-    const numbered = await forSession(sessionId, row<{ last_seq: number }>(this.db, APPEND, [sessionId, events.map((event) => event.json), events.map((event) => event.live)]));
+    const numbered = await forSession(sessionId, row<{ last_seq: number }>(this.db, APPEND_EVENTS, [sessionId, events.map((event) => event.json), events.map((event) => event.live)]));
     if (!numbered) throw NotFound.of('session', sessionId);
     return numbered.last_seq;
   }
 
   read(sessionId: string, after: number, limit: number): Promise<StoredEventText[]> {
-    return rows<StoredEventText>(this.db, READ, [sessionId, after, limit]);
+    return rows<StoredEventText>(this.db, READ_EVENTS, [sessionId, after, limit]);
   }
 
   async last(sessionId: string): Promise<number | null> {
