@@ -75,7 +75,8 @@ function post(url: string, payload: string, headers: Record<string, string>, sig
       signal?.removeEventListener('abort', onAbort);
       resolve(response);
     });
-    request.once('error', (error) => {
+    // `on`, not `once`: a socket error after the response is the response's to report, and must not go unhandled.
+    request.on('error', (error) => {
       signal?.removeEventListener('abort', onAbort);
       reject(signal?.aborted ? signal.reason : openAiConnectError(error, { url, body, headers: {} }));
     });
@@ -89,20 +90,25 @@ function post(url: string, payload: string, headers: Record<string, string>, sig
  * A body cut short errors the stream with the socket's error, as undici's does ("terminated").
  */
 function partsOf(response: IncomingMessage, call: CallDescription, dialect: OpenAiDialect, signal: AbortSignal | undefined): ReadableStream<LanguageModelV3StreamPart> {
+  // Set once the stream is closed, errored or cancelled: nothing is enqueued after that.
+  let finished = false;
+  let onAbort = () => {};
+  const settle = () => {
+    finished = true;
+    signal?.removeEventListener('abort', onAbort);
+  };
   return new ReadableStream<LanguageModelV3StreamPart>({
     start(controller) {
       const parts = new OpenAiChatParts((part) => controller.enqueue(part), call, dialect === 'openai');
       let pending = '';
       let data: string | undefined;
-      let finished = false;
       const fail = (error: unknown) => {
         if (finished) return;
-        finished = true;
-        signal?.removeEventListener('abort', onAbort);
+        settle();
         controller.error(error);
         response.destroy();
       };
-      const onAbort = () => fail(signal!.reason);
+      onAbort = () => fail(signal!.reason);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       const line = (text: string) => {
@@ -131,16 +137,16 @@ function partsOf(response: IncomingMessage, call: CallDescription, dialect: Open
         if (pending !== '') line(pending);
         line('');
         parts.end();
-        finished = true;
-        signal?.removeEventListener('abort', onAbort);
+        settle();
         controller.close();
       });
-      response.once('error', fail);
+      response.on('error', fail);
       response.once('close', () => {
         if (!response.complete) fail(Object.assign(new Error('the response ended before it was complete'), { code: 'ECONNRESET' }));
       });
     },
     cancel() {
+      settle();
       response.destroy();
     },
   });
@@ -158,7 +164,7 @@ function readText(response: IncomingMessage, signal: AbortSignal | undefined): P
       signal?.removeEventListener('abort', onAbort);
       resolve(text);
     });
-    response.once('error', (error) => {
+    response.on('error', (error) => {
       signal?.removeEventListener('abort', onAbort);
       reject(signal?.aborted ? signal.reason : error);
     });
