@@ -62,13 +62,18 @@ export const concurrentReplies: Scenario = {
       // the same paced streams, as many at once, in this process (nothing else runs in it then).
       const adapterStreams = count;
       log(`adapter alone: ${adapterStreams} of the same streams through the AI SDK adapter's doStream, in process`);
-      // Warm: the adapter's modules are loaded and compiled on its first use.
-      await traceAdapterReply(llm.url);
-      const adapterBefore = process.cpuUsage();
-      const adapterTraces = await Promise.all(Array.from({ length: adapterStreams }, () => traceAdapterReply(llm.url)));
-      const adapterCpu = process.cpuUsage(adapterBefore);
-      const adapterTokens = adapterTraces.reduce((sum, trace) => sum + trace.tokens, 0);
-      const adapterUsPerToken = (adapterCpu.user + adapterCpu.system) / Math.max(1, adapterTokens);
+      const readAlone = async (reader: 'sdk' | 'goosed') => {
+        // Warm: the reader's modules are loaded and compiled on its first use.
+        await traceAdapterReply(llm.url, reader);
+        const before = process.cpuUsage();
+        const traces = await Promise.all(Array.from({ length: adapterStreams }, () => traceAdapterReply(llm.url, reader)));
+        const cpu = process.cpuUsage(before);
+        return (cpu.user + cpu.system) / Math.max(1, traces.reduce((sum, trace) => sum + trace.tokens, 0));
+      };
+      const adapterUsPerToken = await readAlone('sdk');
+      // goosed's own OpenAI reader (src/providers/openai-chat-model.ts) on the same streams: its share of goosed's figure.
+      log(`reader alone: ${adapterStreams} of the same streams through goosed's own OpenAI reader, in process`);
+      const readerUsPerToken = await readAlone('goosed');
 
       const scenario = 'concurrent-replies';
       const label = "provider's own pacing";
@@ -91,6 +96,10 @@ export const concurrentReplies: Scenario = {
             goosed: relayed.cpuUsPerToken.goosed, baseline: adapterUsPerToken, baselineLabel: "AI SDK adapter's doStream alone, same paced streams",
           }),
           row({
+            scenario, metric: "CPU per token of goosed's own OpenAI reader alone", unit: 'µs',
+            goosed: readerUsPerToken, baseline: adapterUsPerToken, baselineLabel: "AI SDK adapter's doStream alone, same paced streams",
+          }),
+          row({
             scenario, metric: 'bench client CPU per token (the harness)', unit: 'µs',
             goosed: relayed.cpuUsPerToken.client, baseline: direct.cpuUsPerToken.client, baselineLabel: 'same client reading the provider directly',
           }),
@@ -100,7 +109,7 @@ export const concurrentReplies: Scenario = {
           }),
         ],
         details: {
-          cpu_us_per_token: { direct: direct.cpuUsPerToken, goosed: relayed.cpuUsPerToken, adapter_alone: adapterUsPerToken, adapter_streams: adapterStreams },
+          cpu_us_per_token: { direct: direct.cpuUsPerToken, goosed: relayed.cpuUsPerToken, adapter_alone: adapterUsPerToken, reader_alone: readerUsPerToken, adapter_streams: adapterStreams },
           direct: { completed: direct.completed, seconds: direct.seconds, statuses: direct.statuses, tokens_seen: direct.delays.length, first_token_p50_ms: percentile(direct.firstTokens, 50) },
           goosed: {
             completed: relayed.completed, seconds: relayed.seconds, statuses: relayed.statuses, timed_out: relayed.timedOut, tokens_seen: relayed.delays.length,

@@ -81,11 +81,13 @@ export async function traceDirectReply(llmUrl: string, options: TraceOptions = {
 
 /**
  * The same reply read through the AI SDK's OpenAI chat adapter alone (its `doStream`, as goosed
- * calls it), in the benchmark's process: what any server built on the adapter can reach at most.
+ * called it before it had its own reader), in the benchmark's process: what any server built on
+ * the adapter can reach at most. `client: 'goosed'` reads it through goosed's own OpenAI reader.
  */
-export async function traceAdapterReply(llmUrl: string): Promise<ReplyTrace> {
-  const { createOpenAI } = await import('@ai-sdk/openai');
-  const model = createOpenAI({ apiKey: 'sk-bench', baseURL: `${llmUrl}/v1` }).chat('m');
+export async function traceAdapterReply(llmUrl: string, client: 'sdk' | 'goosed' = 'sdk'): Promise<ReplyTrace> {
+  const model = client === 'sdk'
+    ? (await import('@ai-sdk/openai')).createOpenAI({ apiKey: 'sk-bench', baseURL: `${llmUrl}/v1` }).chat('m')
+    : await (await import('../../src/providers/language-model.js')).createLanguageModel({ name: 'openai', model: 'm', apiKey: 'sk-bench', baseUrl: `${llmUrl}/v1` }, {});
   const sentAt = performance.now();
   let firstTokenAt = Number.NaN;
   let lastTokenAt = Number.NaN;

@@ -3,6 +3,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ProviderName } from '../api/provider-names.js';
 import { resolveProviderConnection } from './catalog.js';
+import { OpenAiChatModel } from './openai-chat-model.js';
 
 /** The provider-level model every adapter implements: the agent streams from its `doStream`. */
 export type ProviderLanguageModel = LanguageModelV3;
@@ -29,18 +30,20 @@ export async function createLanguageModel(
       const { createAnthropic } = await import('@ai-sdk/anthropic');
       return createAnthropic({ apiKey, baseURL: baseUrl })(config.model);
     }
-    case 'openai': {
-      const { createOpenAI } = await import('@ai-sdk/openai');
-      // The package's default model speaks the Responses API; goosed speaks chat completions,
-      // which every OpenAI-style gateway also understands.
-      return createOpenAI({ apiKey, baseURL: baseUrl }).chat(config.model);
-    }
-    case 'openai_compatible': {
-      const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
-      // includeUsage asks for the final usage chunk (stream_options.include_usage), which
-      // vLLM, LM Studio, OpenRouter and llama.cpp all send.
-      return createOpenAICompatible({ name: 'openai_compatible', apiKey, baseURL: baseUrl, includeUsage: true }).chatModel(config.model);
-    }
+    // Chat completions, which every OpenAI-style gateway understands, streamed by goosed's own
+    // reader (openai-chat-model.ts); the SDK's adapter answers the rare non-streamed call.
+    case 'openai':
+      return new OpenAiChatModel({
+        dialect: 'openai', modelId: config.model, baseUrl, apiKey,
+        sdkModel: async () => (await import('@ai-sdk/openai')).createOpenAI({ apiKey, baseURL: baseUrl }).chat(config.model),
+      });
+    case 'openai_compatible':
+      return new OpenAiChatModel({
+        dialect: 'compatible', modelId: config.model, baseUrl, apiKey,
+        // includeUsage asks for the final usage chunk (stream_options.include_usage), which
+        // vLLM, LM Studio, OpenRouter and llama.cpp all send.
+        sdkModel: async () => (await import('@ai-sdk/openai-compatible')).createOpenAICompatible({ name: 'openai_compatible', apiKey, baseURL: baseUrl, includeUsage: true }).chatModel(config.model),
+      });
     case 'ollama': {
       const { createOllama } = await import('ollama-ai-provider-v2');
       // Ollama itself needs no key; one given is sent as a bearer token for hosted or proxied Ollama.
