@@ -111,7 +111,7 @@ describe('an SSE response', () => {
     expect(next.status).toBe(200);
   });
 
-  it('to HEAD is the head alone, and the connection serves the next request', async () => {
+  it('to HEAD is the head alone, follows nothing, and the connection serves the next request', async () => {
     // Over a raw socket: node:http's client does not reuse a connection after a HEAD answered without a length.
     const { hostname, port } = new URL(harness.goosed.url);
     const session = await createSession(harness.goosed);
@@ -125,6 +125,8 @@ describe('an SSE response', () => {
     expect(head).toMatch(/^access-control-allow-origin: https:\/\/app\.example\.com$/im);
     const next = await exchange(socket, `GET /api/status HTTP/1.1\r\n${host}\r\n`);
     expect(next.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    // Nothing follows the session for it (a follower no one reads would hold its events until cut off).
+    expect(harness.goosed.server.context.events.followerCount(session.id)).toBe(0);
     socket.destroy();
   });
 });
