@@ -3,7 +3,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ProviderName } from '../api/provider-names.js';
 import { resolveProviderConnection } from './catalog.js';
-import { OpenAiChatModel } from './openai-chat-model.js';
 
 /** The provider-level model every adapter implements: the agent streams from its `doStream`. */
 export type ProviderLanguageModel = LanguageModelV3;
@@ -32,18 +31,22 @@ export async function createLanguageModel(
     }
     // Chat completions, which every OpenAI-style gateway understands, streamed by goosed's own
     // reader (openai-chat-model.ts); the SDK's adapter answers the rare non-streamed call.
-    case 'openai':
+    case 'openai': {
+      const { OpenAiChatModel } = await import('./openai-chat-model.js');
       return new OpenAiChatModel({
         dialect: 'openai', modelId: config.model, baseUrl, apiKey,
         sdkModel: async () => (await import('@ai-sdk/openai')).createOpenAI({ apiKey, baseURL: baseUrl }).chat(config.model),
       });
-    case 'openai_compatible':
+    }
+    case 'openai_compatible': {
+      const { OpenAiChatModel } = await import('./openai-chat-model.js');
       return new OpenAiChatModel({
         dialect: 'compatible', modelId: config.model, baseUrl, apiKey,
         // includeUsage asks for the final usage chunk (stream_options.include_usage), which
         // vLLM, LM Studio, OpenRouter and llama.cpp all send.
         sdkModel: async () => (await import('@ai-sdk/openai-compatible')).createOpenAICompatible({ name: 'openai_compatible', apiKey, baseURL: baseUrl, includeUsage: true }).chatModel(config.model),
       });
+    }
     case 'ollama': {
       const { createOllama } = await import('ollama-ai-provider-v2');
       // Ollama itself needs no key; one given is sent as a bearer token for hosted or proxied Ollama.
