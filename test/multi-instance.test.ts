@@ -226,6 +226,21 @@ describe('several instances on one database', () => {
     await waitFor(extensionOnB, (extension) => extension === null);
   });
 
+  it("brings a session's own extensions added and removed on A in line on B", async () => {
+    const [a, b] = await instances(['a', 'b']);
+    const session = await createSession(a);
+    const path = `/api/sessions/${session.id}/extensions`;
+    const add = async (name: string) => expect((await a.request(path, { method: 'POST', json: { name, config: stdioFixtureConfig(), enabled: false } })).status).toBe(201);
+    const namesOnB = async () => ((await (await b.request(path)).json()) as { name: string }[]).map((extension) => extension.name);
+    await add('first');
+    // B reads the session's extensions at their first use, and keeps them.
+    expect(await namesOnB()).toEqual(['first']);
+    await add('second');
+    await waitFor(namesOnB, (names) => names.join() === 'first,second');
+    expect((await a.request(`${path}/first`, { method: 'DELETE' })).status).toBe(204);
+    await waitFor(namesOnB, (names) => names.join() === 'second');
+  });
+
   it('shares a setting changed on A with B at once, and with an instance started later', async () => {
     const [a, b] = await instances(['a', 'b']);
     const maxTurns = async (instance: Instance) => ((await (await instance.request('/api/config')).json()) as { max_turns: number }).max_turns;

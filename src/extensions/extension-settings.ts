@@ -113,14 +113,22 @@ export class ExtensionSettings {
   }
 
   /**
-   * The server-wide rows changed on another instance (several instances on one database): the
+   * The rows changed on another instance (several instances on one database). Server-wide: the
    * ones removed stop, the ones changed restart, and new ones start in the background, so that they
-   * run before a reply here needs them.
+   * run before a reply here needs them. A session's own, for the sessions whose extensions this
+   * instance knows: the same, except that they start at the session's next use here (the others
+   * are read then anyway).
    */
   async syncFromStore(): Promise<void> {
     await this.#registry.load();
-    const rows = new Map((await this.#store.extensions.list()).map((record) => [record.id, record]));
-    for (const entry of this.#registry.all()) {
+    await this.#syncScope(null);
+    for (const sessionId of this.#registry.sessions()) await this.#syncScope(sessionId);
+  }
+
+  async #syncScope(sessionId: string | null): Promise<void> {
+    const startNow = sessionId === null;
+    const rows = new Map((await this.#store.extensions.list(sessionId ?? undefined)).map((record) => [record.id, record]));
+    for (const entry of this.#registry.all(sessionId)) {
       const row = rows.get(entry.record.id);
       rows.delete(entry.record.id);
       if (!row) {
@@ -134,11 +142,11 @@ export class ExtensionSettings {
       if (configChanged) this.#registry.reconfigure(entry, row, null);
       else entry.record = row;
       if (previous && (previous !== entry.source || !row.enabled)) await this.#catalog.stop(row.name, previous);
-      if (this.#registry.sourceOf(entry)) void this.#catalog.restart(entry).catch(() => {});
+      if (startNow && this.#registry.sourceOf(entry)) void this.#catalog.restart(entry).catch(() => {});
     }
     for (const row of rows.values()) {
       const entry = this.#registry.added(row);
-      if (this.#registry.sourceOf(entry)) void this.#catalog.restart(entry).catch(() => {});
+      if (startNow && this.#registry.sourceOf(entry)) void this.#catalog.restart(entry).catch(() => {});
     }
   }
 
