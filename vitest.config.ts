@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Test files that run a second time with goosed on PostgreSQL (the `postgres` project). */
 const ON_BOTH_STORES = ['sessions', 'replies', 'events', 'approvals', 'crash-restart', 'session-model', 'context-compact', 'websocket'].map((name) => `test/${name}.test.ts`);
 /** Test files about PostgreSQL itself: they run only in the `postgres` project. */
-const POSTGRES_ONLY = ['test/store-contract-postgres.test.ts', 'test/database-url.test.ts', 'test/multi-instance.test.ts', 'test/nginx.test.ts'];
+const POSTGRES_ONLY = ['test/store-contract-postgres.test.ts', 'test/reply-end-across-instances.test.ts', 'test/database-url.test.ts', 'test/multi-instance.test.ts', 'test/nginx.test.ts'];
 
 /** The goosed bundle that tests start as a command, built once per run. */
 const BUNDLE = 'test/support/goosed-bundle-setup.ts';

@@ -63,11 +63,11 @@ export class LeaseReplySlots implements ReplySlots {
     this.timer.unref();
   }
 
-  async take(sessionId: string): Promise<ReplySlot | null> {
+  async take(sessionId: string, replyId: string | null = null): Promise<ReplySlot | null> {
     const local = await this.local.take(sessionId);
     if (!local) return null;
     try {
-      if (await this.store.leases.acquire(sessionId, this.owner, null, this.timings.ttlMs)) return this.slot(sessionId, local);
+      if (await this.store.leases.acquire(sessionId, this.owner, replyId, this.timings.ttlMs)) return this.slot(sessionId, local);
     } catch (error) {
       local.release();
       throw error;
@@ -110,6 +110,11 @@ export class LeaseReplySlots implements ReplySlots {
   async heldElsewhere(sessionId: string): Promise<boolean> {
     const lease = await this.store.leases.get(sessionId);
     return lease !== null && lease.owner !== this.owner;
+  }
+
+  async replyElsewhere(sessionId: string): Promise<string | null> {
+    const lease = await this.store.leases.get(sessionId);
+    return lease !== null && lease.owner !== this.owner ? lease.reply_id : null;
   }
 
   /** Stops renewing: leases still held (replies left waiting for a person) expire, and another instance takes them over. */

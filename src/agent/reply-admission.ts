@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import { LocalReplySlots, type ReplySlot, type ReplySlots } from './reply-slots.js';
 
 export interface ReplyAdmissionOptions {
-  store: Pick<Store, 'getSession' | 'findMessageByClientId' | 'findReply'>;
+  store: Pick<Store, 'getSession' | 'getMessage' | 'findMessageByClientId' | 'findReply'>;
   /** Who holds each session's one reply (default: this process; issue 14: a lease in the database). */
   slots?: ReplySlots;
 }
@@ -40,7 +40,8 @@ export class ReplyAdmission {
     this.slots = options.slots ?? new LocalReplySlots();
   }
 
-  async admit(sessionId: string, { clientId, queue }: { clientId: string | null; queue: boolean }): Promise<Admitted | Repeated> {
+  /** `replyId`: the id the reply's assistant message will have, when the slot is taken for a reply. */
+  async admit(sessionId: string, { clientId, queue, replyId = null }: { clientId: string | null; queue: boolean; replyId?: string | null }): Promise<Admitted | Repeated> {
     for (;;) {
       this.refuseNew(sessionId);
       // Checked again after each wait: a queued repeat of a message must not insert it twice.
@@ -48,10 +49,11 @@ export class ReplyAdmission {
         const repeatOf = await this.store.findMessageByClientId(sessionId, clientId);
         if (repeatOf) return { repeatOf, reply: await this.store.findReply(sessionId, repeatOf.id) };
       }
-      const slot = await this.slots.take(sessionId);
+      const slot = await this.slots.take(sessionId, replyId);
       if (slot) return this.withSession(sessionId, clientId === null ? slot : this.heldFor(sessionId, clientId, slot));
       // A repeat of the message that holds the slot is no second message: it waits for the first.
-      if (!queue && (clientId === null || this.clientIds.get(sessionId) !== clientId)) throw new SessionBusy();
+      const repeat = clientId !== null && this.clientIds.get(sessionId) === clientId;
+      if (!queue && !repeat && !(await this.endingElsewhere(sessionId))) throw new SessionBusy();
       await this.slots.freed(sessionId);
     }
   }
@@ -99,6 +101,18 @@ export class ReplyAdmission {
     } finally {
       this.deleting.delete(sessionId);
     }
+  }
+
+  /**
+   * Whether another instance holds the slot for a reply that has already ended: it is letting the
+   * session go (a few round trips), and a message sent as soon as the client saw the end waits for
+   * that rather than being refused as busy.
+   */
+  private async endingElsewhere(sessionId: string): Promise<boolean> {
+    const replyId = await this.slots.replyElsewhere(sessionId);
+    if (replyId === null) return false;
+    const reply = await this.store.getMessage(sessionId, replyId);
+    return reply !== null && reply.status !== 'running';
   }
 
   private heldFor(sessionId: string, clientId: string, slot: ReplySlot): ReplySlot {

@@ -134,7 +134,8 @@ export class ReplyLifecycle {
     const ending = this.running.get(sessionId);
     if (ending && ending.writer.message.status !== 'running') await ending.done;
     await this.releasing.get(sessionId);
-    const admitted = await this.admission.admit(sessionId, { clientId, queue: request.queue === true });
+    const replyId = randomUUID();
+    const admitted = await this.admission.admit(sessionId, { clientId, queue: request.queue === true, replyId });
     if ('repeatOf' in admitted) return this.repeated(admitted, clientId!);
     const { session, slot } = admitted;
     const userMessage: Message = {
@@ -148,7 +149,7 @@ export class ReplyLifecycle {
       const model = await this.options.providers.resolve(session);
       this.admission.refuseNew(sessionId);
       const message: Message = {
-        id: randomUUID(), session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
+        id: replyId, session_id: sessionId, role: 'assistant', content: '', parts: [], status: 'running',
         created_at: new Date().toISOString(), usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, error: null, reply_to: userMessage.id,
         provider: model.provider, model: model.modelId,
       };

@@ -9,14 +9,20 @@ export interface ReplySlot {
  * on one database (issue 14) replace with a lease per session, held by one instance and renewed.
  */
 export interface ReplySlots {
-  /** The session's slot, or null while a reply holds it. */
-  take(sessionId: string): Promise<ReplySlot | null>;
+  /**
+   * The session's slot, or null while a reply holds it. `replyId`, when known, is the reply it is
+   * taken for (its assistant message): another instance finding the slot held can tell from it
+   * whether that reply has already ended (see replyElsewhere).
+   */
+  take(sessionId: string, replyId?: string | null): Promise<ReplySlot | null>;
   /** Settles once the slot may be free again (the reply holding it ended): then take() again. */
   freed(sessionId: string): Promise<void>;
   /** For a reply left by a restart (or by an instance that died): the slot, or null while a live instance holds it. */
   claim(sessionId: string): Promise<ReplySlot | null>;
   /** Whether a reply runs in the session on another instance. */
   heldElsewhere(sessionId: string): Promise<boolean>;
+  /** The reply another instance holds the session's slot for, when it said which; null otherwise. */
+  replyElsewhere(sessionId: string): Promise<string | null>;
   open(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,6 +58,10 @@ export class LocalReplySlots implements ReplySlots {
 
   async heldElsewhere(): Promise<boolean> {
     return false;
+  }
+
+  async replyElsewhere(): Promise<string | null> {
+    return null;
   }
 
   async open(): Promise<void> {}
