@@ -1,11 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { HttpError } from './http-error.js';
 import type { App, AppContext, AppEnv } from './app-context.js';
 import { accessLog } from './middleware/access-log.js';
 import { originGuard } from './middleware/origin-guard.js';
 import { requireKey } from './middleware/require-key.js';
-import { jsonDepthLimit } from './middleware/json-depth-limit.js';
+import { requestBody } from './middleware/request-body.js';
 import { onlyWithBody } from './middleware/only-with-body.js';
 import { closeWhenBodyUnread } from './middleware/close-unread-body.js';
 import { renderErrors, renderNotFound } from './error-handler.js';
@@ -37,17 +36,7 @@ export function createApp(context: AppContext): App {
   app.use(onlyWithBody(closeWhenBodyUnread()));
   app.use(originGuard({ policy: context.policy, isPage: isWebPagePath }));
   app.use(requireKey({ policy: context.policy, isPublic: (path) => PUBLIC_PATHS.has(path) || isSessionStreamPath(path) || isWebPagePath(path) }));
-  app.use(
-    onlyWithBody(
-      bodyLimit({
-        maxSize: context.bodyLimitBytes,
-        onError: () => {
-          throw new HttpError(413, 'body_too_large', `The request body is larger than ${context.bodyLimitBytes} bytes.`);
-        },
-      }),
-      jsonDepthLimit(),
-    ),
-  );
+  app.use(requestBody({ maxBytes: context.bodyLimitBytes }));
 
   statusRoutes(app, context);
   sessionRoutes(app, context);
