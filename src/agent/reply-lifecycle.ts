@@ -23,6 +23,7 @@ import { StopReason } from './stop-reason.js';
 import { settleUnfinishedToolCalls } from './tool-runner.js';
 import type { ContextManager } from './context/context-manager.js';
 import { PartialSaves } from './partial-saves.js';
+import { TextRelayPacer, type TextRelayPacerOptions } from './text-relay-pacer.js';
 
 export interface ReplyHandle {
   userMessage: Message;
@@ -76,6 +77,8 @@ export interface ReplyLifecycleOptions {
   context: ContextManager;
   /** Streamed text is saved at most this often. */
   flushIntervalMs?: number;
+  /** How streamed text is paced under load (TextRelayPacer's defaults if not given). */
+  textRelay?: TextRelayPacerOptions;
   /** With several instances: cancels sent to another instance reach this one when it runs the reply. */
   control?: InstanceControl;
 }
@@ -101,10 +104,12 @@ export class ReplyLifecycle {
   private readonly approvals: Approvals;
   private readonly options: ReplyLifecycleOptions;
   private readonly partialSaves: PartialSaves;
+  private readonly pacer: TextRelayPacer;
 
   constructor(options: ReplyLifecycleOptions) {
     this.options = options;
     this.partialSaves = new PartialSaves(options.flushIntervalMs ?? 100);
+    this.pacer = new TextRelayPacer(options.textRelay);
     this.store = options.store;
     this.events = options.events;
     this.admission = options.admission;
@@ -301,6 +306,7 @@ export class ReplyLifecycle {
       reply.controller.abort(new StopReason('shutdown'));
     }
     await Promise.all([all, ...leftWaiting]);
+    this.pacer.close();
     await this.admission.closeSlots();
     await this.options.control?.close();
   }
@@ -431,6 +437,6 @@ export class ReplyLifecycle {
   }
 
   private writerOf(message: Message): ReplyWriter {
-    return new ReplyWriter({ message, store: this.store, events: this.events, partialSaves: this.partialSaves });
+    return new ReplyWriter({ message, store: this.store, events: this.events, partialSaves: this.partialSaves, pacer: this.pacer });
   }
 }

@@ -7,6 +7,7 @@ import { replyEnd } from '../events/reply-end.js';
 import type { Store } from '../store/store.js';
 import type { StepToolCall } from './model-step.js';
 import { PartialSaves, type PartialSave } from './partial-saves.js';
+import type { HeldRelay, TextRelayPacer } from './text-relay-pacer.js';
 
 export interface ReplyWriterOptions {
   /** The assistant message, already stored; the writer changes it in place. */
@@ -17,6 +18,8 @@ export interface ReplyWriterOptions {
   flushIntervalMs?: number;
   /** The timer shared by the replies of a server (their saves then go to the store together); one of its own if none. */
   partialSaves?: PartialSaves;
+  /** How often text is relayed under load, shared by the replies of a server; none: as it arrives. */
+  pacer?: TextRelayPacer;
 }
 
 const ignore = () => {};
@@ -31,9 +34,10 @@ const ignore = () => {};
  * Text is relayed at most twice per turn of the event loop: the first delta of a turn at once, and
  * the deltas that followed it in the same turn (one network read of the provider's stream often
  * holds many) as one `content_delta` right after the turn's I/O. Relaying is then paid per read,
- * not per token; the first token of a burst does not wait for the rest, and no text waits for a timer.
+ * not per token; the first token of a burst does not wait for the rest. Only when the server is
+ * saturated does text after a reply's first wait for the pacer's tick (see TextRelayPacer).
  */
-export class ReplyWriter implements PartialSave {
+export class ReplyWriter implements PartialSave, HeldRelay {
   readonly message: Message;
   private readonly store: ReplyWriterOptions['store'];
   private readonly events: EventLog;
@@ -43,6 +47,9 @@ export class ReplyWriter implements PartialSave {
   /** Text appended since the last `content_delta`. */
   private unsentText = '';
   private relayScheduled = false;
+  /** Some text of this reply has gone out: what follows may wait for the pacer. */
+  private relayedText = false;
+  private readonly pacer: TextRelayPacer | null;
   /** Set when the session is deleted, or when shutdown leaves the reply waiting for a person. */
   detached = false;
   /** How full the session's context is when the reply ends: saved with the session, sent with message_complete. */
@@ -53,6 +60,7 @@ export class ReplyWriter implements PartialSave {
     this.store = options.store;
     this.events = options.events;
     this.partialSaves = options.partialSaves ?? new PartialSaves(options.flushIntervalMs ?? 100);
+    this.pacer = options.pacer ?? null;
   }
 
   get sessionId(): string {
@@ -83,10 +91,12 @@ export class ReplyWriter implements PartialSave {
     else parts.push({ type: 'text', text: delta });
     this.unsentText += delta;
     if (!this.relayScheduled) {
-      // The first text of a turn goes out at once; what follows in the same turn waits for its end.
       this.relayScheduled = true;
-      this.relayText();
-      setImmediate(this.relayScheduledText);
+      if (!this.relayedText || this.pacer === null || this.pacer.offer(this)) {
+        // The first text of a turn goes out at once; what follows in the same turn waits for its end.
+        this.relayText();
+        setImmediate(this.relayScheduledText);
+      }
     }
     if (!this.dirty) {
       this.dirty = true;
@@ -172,10 +182,16 @@ export class ReplyWriter implements PartialSave {
     this.relayText();
   };
 
+  /** The pacer's tick: the text held since the last one goes out. */
+  relayHeld(): void {
+    this.relayScheduledText();
+  }
+
   private relayText(): void {
     if (this.unsentText === '') return;
     const delta = this.unsentText;
     this.unsentText = '';
+    this.relayedText = true;
     if (!this.detached) void this.events.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
   }
 

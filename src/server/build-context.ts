@@ -22,6 +22,7 @@ import { VERSION } from '../version.js';
 import { SocketRegistry } from './websocket/socket-registry.js';
 import { DEFAULT_FOLLOWER_QUEUE_BYTES } from './follower-queue-bound.js';
 import type { AppContext } from './app-context.js';
+import type { TextRelayPacerOptions } from '../agent/text-relay-pacer.js';
 import type { SecurityPolicy } from './middleware/security-policy.js';
 
 export interface ContextParts {
@@ -42,6 +43,8 @@ export interface ContextParts {
   replyLeaseMs?: number;
   /** Who this instance is among those on one database (the owner of its reply leases). */
   instanceId?: string;
+  /** How streamed text is paced under load (tests give a fixed load). */
+  textRelay?: TextRelayPacerOptions;
 }
 
 /** Wires the services over a store and settings: the one place that knows how they fit. */
@@ -85,6 +88,7 @@ export function buildContext(parts: ContextParts): AppContext {
     model,
     context,
     flushIntervalMs: 100,
+    textRelay: parts.textRelay,
   });
   if (slots) slots.onExpired = (sessionId) => replies.recoverSession(sessionId);
   // Deleted on another instance (or on this one, which has done all this already): what this

@@ -19,6 +19,7 @@ import { watchIdle } from './idle-watch.js';
 import { instanceId } from './instance-id.js';
 import { watchSharedSettings } from './shared-settings.js';
 import { isSharedStore } from '../store/shared-store.js';
+import type { TextRelayPacerOptions } from '../agent/text-relay-pacer.js';
 
 export interface RunningServer {
   url: string;
@@ -38,6 +39,8 @@ export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 export interface ServerSeams {
   /** Wraps the store goosed opens, e.g. to count or trace its calls; goosed uses what it returns. */
   wrapStore?: (store: Store) => Store;
+  /** How streamed text is paced under load: tests give a fixed load (see TextRelayPacer). */
+  textRelay?: TextRelayPacerOptions;
 }
 
 export async function startServer(options: ServerOptions, seams: ServerSeams = {}): Promise<RunningServer> {
@@ -82,6 +85,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
     sessionExtensionIdleMs: options.sessionExtensionIdleMs,
     replyLeaseMs: options.replyLeaseMs,
     instanceId: options.databaseUrl ? instanceId(options.dataDir) : undefined,
+    textRelay: seams.textRelay,
   });
   let stopWatchingSettings: (() => Promise<void>) | null = null;
   try {

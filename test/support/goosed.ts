@@ -41,6 +41,7 @@ export interface TestServerOptions {
   sessionExtensionIdleMs?: ServerOptions['sessionExtensionIdleMs'];
   idleExitMs?: ServerOptions['idleExitMs'];
   wrapStore?: ServerSeams['wrapStore'];
+  textRelay?: ServerSeams['textRelay'];
   /** A PostgreSQL database; default: with GOOSED_TEST_STORE=postgres the data directory's (see postgres.ts), else none (SQLite). */
   databaseUrl?: string | null;
 }
@@ -77,7 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     shutdownGraceMs: options.shutdownGraceMs,
     sessionExtensionIdleMs: options.sessionExtensionIdleMs,
     idleExitMs: options.idleExitMs,
-  }, { wrapStore: options.wrapStore });
+  }, { wrapStore: options.wrapStore, textRelay: options.textRelay });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {
     url,
