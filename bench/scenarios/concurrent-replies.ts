@@ -19,7 +19,10 @@ export const concurrentReplies: Scenario = {
   async run({ sizes, workDir, llm, goosedNodeArgs, log }) {
     const { sessions: count, tokens, tokenIntervalMs } = sizes.concurrentReplies;
     const goosed = await startGoosed({ dataDir: join(workDir, 'data'), nodeArgs: goosedNodeArgs });
-    const agent = keepAliveAgent();
+    // A fresh pool for the relayed phase (as in reply-burst): the warm-up's socket, idle through the
+    // settle and the direct read, may be closing (the server's 5 s keep-alive timeout) just as it is reused.
+    const agents = [keepAliveAgent(), keepAliveAgent()];
+    let agent = agents[0];
     try {
       await configureScriptedProvider(goosed.url, llm.url);
       const sessions = await createSessions(goosed.url, count + 1);
@@ -56,6 +59,7 @@ export const concurrentReplies: Scenario = {
       };
       log(`${count} replies × ${tokens} tokens, ${tokenIntervalMs} ms apart: straight from the provider, then via goosed`);
       const direct = await run('direct', (delays) => traceDirectReply(llm.url, { agent, timeoutMs, onToken: stampDelay(delays) }));
+      agent = agents[1];
       const relayed = await run('via goosed', (delays) => traceGoosedReply(goosed.url, sessions.pop()!, { agent, timeoutMs, onToken: stampDelay(delays) }));
       const peakRss = goosed.peakRssKiB();
       // The floor for a server that streams through the AI SDK: the adapter's own doStream reading
@@ -123,7 +127,7 @@ export const concurrentReplies: Scenario = {
         },
       };
     } finally {
-      agent.destroy();
+      for (const pool of agents) pool.destroy();
       await goosed.stop();
     }
   },
