@@ -1,6 +1,7 @@
 import { liveEventTypes, type EventPayload, type SessionEvent } from '../api/events.js';
 import type { EventBackbone, SeqBlock } from './event-backbone.js';
 import type { FollowEnd, Follower, PublishedEvent } from './follower.js';
+import { stampedEvent } from './stamped-event.js';
 import { ReplayWindow, type EventHead, type KeptEvent, type ReplayLimits } from './replay-window.js';
 
 /** An event waiting to be numbered, and its publisher. */
@@ -217,7 +218,7 @@ export class SessionLog {
   }
 
   private stamped(payload: EventPayload, seq: number): SessionEvent {
-    return { ...payload, seq, session_id: this.sessionId, created_at: new Date().toISOString() } as SessionEvent;
+    return stampedEvent(payload, seq, this.sessionId);
   }
 
   private deliver(event: SessionEvent, json: string): void {

@@ -1,5 +1,6 @@
 import { liveEventTypes, type EventPayload, type SessionEvent } from '../api/events.js';
 import type { FollowEnd, Follower, PublishedEvent } from './follower.js';
+import { isoNow, stampedEvent } from './stamped-event.js';
 import type { Queued, Subscription as LocalSubscription } from './session-log.js';
 import type { SharedBackbone } from './shared-backbone.js';
 
@@ -130,8 +131,8 @@ export class SharedSessionLog {
       await this.opened.catch(ignore);
       while (this.pending.length > 0 && this.failure === null) {
         const batch = this.pending.splice(0, MOST_PER_APPEND);
-        const createdAt = new Date().toISOString();
-        const bodies = batch.map(({ payload }) => JSON.stringify({ ...payload, session_id: this.sessionId, created_at: createdAt }));
+        const createdAt = isoNow();
+        const bodies = batch.map(({ payload }) => JSON.stringify(Object.assign({}, payload, { session_id: this.sessionId, created_at: createdAt })));
         let last: number;
         try {
           last = await this.backbone.append(
@@ -147,7 +148,8 @@ export class SharedSessionLog {
         // As the database stored them: the seq first, then the rest (shared-store.ts).
         const published = batch.map(({ payload }, index): PublishedEvent & { event: SessionEvent } => {
           const seq = first + index;
-          const event = { seq, ...payload, session_id: this.sessionId, created_at: createdAt } as SessionEvent;
+          // Object.assign, not a spread followed by fields: see stampedEvent.
+          const event = Object.assign({ seq }, payload, { session_id: this.sessionId, created_at: createdAt }) as SessionEvent;
           return { event, json: `{"seq":${seq},${bodies[index].slice(1)}` };
         });
         if (last > this.heard) this.heard = last;
@@ -258,7 +260,7 @@ export class SharedSessionLog {
   }
 
   private unnumberedAt(payload: EventPayload, head: number): PublishedEvent {
-    const event = { ...payload, seq: head, session_id: this.sessionId, created_at: new Date().toISOString() } as SessionEvent;
+    const event = stampedEvent(payload, head, this.sessionId);
     return { event, json: JSON.stringify(event) };
   }
 }
