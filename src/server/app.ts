@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { HttpError } from './http-error.js';
 import type { App, AppContext, AppEnv } from './app-context.js';
 import { accessLog } from './middleware/access-log.js';
 import { originGuard } from './middleware/origin-guard.js';
