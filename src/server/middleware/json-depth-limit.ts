@@ -34,6 +34,16 @@ export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
   return false;
 }
 
+/** A body that could not be read whole (the client went away, the stream failed). */
+export function unreadableBody(): HttpError {
+  return new HttpError(400, 'invalid_json', 'The request body could not be read.');
+}
+
+/** Throws 400 json_too_deep when the JSON text nests deeper than `maxDepth`. */
+export function refuseDeepJson(text: string, maxDepth: number): void {
+  if (jsonNestingExceeds(text, maxDepth)) throw new HttpError(400, 'json_too_deep', `The JSON body is nested deeper than ${maxDepth} levels.`);
+}
+
 /**
  * Refuses JSON bodies nested deeper than any request of this API needs. Deep nesting is cheap to
  * send and dear to handle: JSON.parse slows superlinearly (a million levels block the event loop
@@ -44,11 +54,9 @@ export function jsonDepthLimit({ maxDepth = MAX_JSON_DEPTH }: { maxDepth?: numbe
   return async (c, next) => {
     if (c.req.raw.body && /json/i.test(c.req.header('content-type') ?? '')) {
       const text = await c.req.text().catch(() => {
-        throw new HttpError(400, 'invalid_json', 'The request body could not be read.');
+        throw unreadableBody();
       });
-      if (jsonNestingExceeds(text, maxDepth)) {
-        throw new HttpError(400, 'json_too_deep', `The JSON body is nested deeper than ${maxDepth} levels.`);
-      }
+      refuseDeepJson(text, maxDepth);
     }
     return next();
   };

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HttpError } from '../http-error.js';
-import { jsonDepthLimit, jsonNestingExceeds, MAX_JSON_DEPTH } from './json-depth-limit.js';
+import { jsonDepthLimit, MAX_JSON_DEPTH, refuseDeepJson, unreadableBody } from './json-depth-limit.js';
 import { onlyWithBody } from './only-with-body.js';
 
 const JSON_TYPE = /json/i;
@@ -45,7 +45,7 @@ export function requestBody({ maxBytes, maxDepth = MAX_JSON_DEPTH }: { maxBytes:
       // As Request.text() decodes: UTF-8, a leading byte-order mark dropped, bad bytes replaced.
       const text = new TextDecoder().decode(bytes);
       body.text = Promise.resolve(text);
-      if (jsonNestingExceeds(text, maxDepth)) throw new HttpError(400, 'json_too_deep', `The JSON body is nested deeper than ${maxDepth} levels.`);
+      refuseDeepJson(text, maxDepth);
     }
     return next();
   };
@@ -56,7 +56,6 @@ function readAll(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Ht
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const unreadable = () => new HttpError(400, 'invalid_json', 'The request body could not be read.');
     const done = (settle: () => void) => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
@@ -75,9 +74,9 @@ function readAll(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Ht
       chunks.push(chunk);
     };
     const onEnd = () => done(() => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    const onError = () => done(() => reject(unreadable()));
+    const onError = () => done(() => reject(unreadableBody()));
     const onClose = () => {
-      if (!incoming.complete) done(() => reject(unreadable()));
+      if (!incoming.complete) done(() => reject(unreadableBody()));
     };
     incoming.on('data', onData);
     incoming.once('end', onEnd);
