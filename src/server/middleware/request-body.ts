@@ -7,6 +7,7 @@ import { jsonDepthLimit, MAX_JSON_DEPTH, refuseDeepJson, unreadableBody } from '
 import { onlyWithBody } from './only-with-body.js';
 
 const JSON_TYPE = /json/i;
+const utf8 = new TextDecoder();
 
 /**
  * Reads a request's body once, before the route: refused past `maxBytes` (413 body_too_large) and,
@@ -38,14 +39,15 @@ export function requestBody({ maxBytes, maxDepth = MAX_JSON_DEPTH }: { maxBytes:
     if (!chunked && (length === undefined || Number(length) === 0)) return next();
     if (!chunked && Number(length) > maxBytes) throw tooLarge();
     const bytes = await readAll(incoming, maxBytes, tooLarge);
-    // Hono keeps promises there (its type says values).
+    // Hono keeps promises there (its type says values), and makes any other form from the one it has.
     const body = c.req.bodyCache as Record<string, Promise<unknown>>;
-    body.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     if (JSON_TYPE.test(incoming.headers['content-type'] ?? '')) {
       // As Request.text() decodes: UTF-8, a leading byte-order mark dropped, bad bytes replaced.
-      const text = new TextDecoder().decode(bytes);
+      const text = utf8.decode(bytes);
       body.text = Promise.resolve(text);
       refuseDeepJson(text, maxDepth);
+    } else {
+      body.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     }
     return next();
   };
