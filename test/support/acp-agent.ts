@@ -2,7 +2,7 @@
 // real stdin/stdout by the ACP SDK's own client side. Updates and permission requests are collected
 // for the test to wait on; the goosed it starts in the background is found through server.json.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import {
@@ -140,10 +140,41 @@ export async function backgroundServer(dataDir: string): Promise<RuntimeInfo & {
 
 /** Stops the data directory's goosed and waits until it is gone: no test leaves one running. */
 export async function stopBackgroundServer(dataDir: string): Promise<void> {
+  // The one serving the directory, and any other goosed started for it: the loser of a simultaneous
+  // start is still exiting for a moment, and writes in the directory as it goes (removing the
+  // directory under it failed with ENOTEMPTY).
+  const pids = new Set(goosedProcessesFor(dataDir));
   const info = readRuntimeFile(dataDir);
-  if (!info || !processIsRunning(info.pid)) return;
-  process.kill(info.pid, 'SIGTERM');
-  await waitFor(() => !processIsRunning(info.pid), Boolean, 20_000);
+  if (info && processIsRunning(info.pid)) pids.add(info.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  await waitFor(() => [...pids].every((pid) => !processIsRunning(pid)), Boolean, 20_000);
+}
+
+/** Processes whose command line gives `--data-dir <dataDir>` (Linux /proc; none found elsewhere). */
+function goosedProcessesFor(dataDir: string): number[] {
+  const wanted = `\0--data-dir\0${dataDir}\0`;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (`\0${readFileSync(`/proc/${entry}/cmdline`, 'utf8')}`.includes(wanted)) pids.push(Number(entry));
+    } catch {
+      // Ended while listed.
+    }
+  }
+  return pids;
 }
 
 export function acpDirectories(root: string): { dataDir: string; configFile: string } {
