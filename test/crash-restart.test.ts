@@ -78,6 +78,10 @@ describe('a crash (SIGKILL) in the middle of a reply', () => {
       expect(reply.status).toBe('interrupted');
       expect(reply.error).toMatchObject({ code: 'interrupted' });
       expect(reply.content.startsWith(saved)).toBe(true);
+      // What was saved is the stream's beginning, each word once and in order (saved as appended pieces).
+      const words = (reply.content as string).split(' ').length - 1;
+      expect(reply.content).toBe(Array.from({ length: words }, (_, i) => `word${i} `).join(''));
+      expect(reply.parts).toEqual([{ type: 'text', text: reply.content }]);
 
       const rejoin = await readSse(await fetch(`${second.url}/api/sessions/${session.id}/events`, { headers: { 'last-event-id': String(lastSeq) } }), onPostgres ? (f) => f.event === 'error' : () => true);
       if (onPostgres) {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../src/api/messages.js';
 import type { Store } from '../src/store/store.js';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
 import { createSession, temporaryDirectory, type TestServer } from './support/goosed.js';
@@ -26,10 +25,10 @@ const wrapStore = (store: Store): Store =>
   new Proxy(store, {
     get(target, property) {
       const value = Reflect.get(target, property, target) as unknown;
-      if (property !== 'saveMessage' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return (message: Message) => {
-        if (message.status === 'running') partialSaves.push({ messageId: message.id, turn });
-        return (value as Store['saveMessage']).call(target, message);
+      if (property !== 'appendMessageText' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (sessionId: string, messageId: string, text: string) => {
+        partialSaves.push({ messageId, turn });
+        return (value as Store['appendMessageText']).call(target, sessionId, messageId, text);
       };
     },
   });

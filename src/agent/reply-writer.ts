@@ -12,7 +12,7 @@ import type { HeldRelay, TextRelayPacer } from './text-relay-pacer.js';
 export interface ReplyWriterOptions {
   /** The assistant message, already stored; the writer changes it in place. */
   message: Message;
-  store: Pick<Store, 'saveMessage' | 'addUsage' | 'updateSession'>;
+  store: Pick<Store, 'saveMessage' | 'appendMessageText' | 'addUsage' | 'updateSession'>;
   events: EventLog;
   /** Text is saved at most this often while it streams. */
   flushIntervalMs?: number;
@@ -28,8 +28,9 @@ const ignore = () => {};
  * The assistant message being written, and the one place that turns its changes into store writes
  * and events. It belongs to the reply lifecycle, which hands it to the loop it runs. Text deltas
  * are saved at most every `flushIntervalMs`, so a crash loses at most that much text; everything
- * else is saved before its event goes out. Saves run one after another, each writing the message
- * as it is then, so the last one stored is the newest.
+ * else is saved before its event goes out. Saves run one after another, each taking the message as
+ * it is then, so the last one stored is the newest. A save of streamed text stores only the text
+ * added since the save before it (Store.appendMessageText); any other save writes the message whole.
  *
  * Text is relayed at most twice per turn of the event loop: the first delta of a turn at once, and
  * the deltas that followed it in the same turn (one network read of the provider's stream often
@@ -44,6 +45,10 @@ export class ReplyWriter implements PartialSave, HeldRelay {
   private readonly partialSaves: PartialSaves;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
+  /** Text appended since the message as stored (its last whole save and the appends after it) was taken. */
+  private unsavedText = '';
+  /** A whole save failed: the stored message lacks text no append holds, so the next save is whole. */
+  private wholeSaveFailed = false;
   /** Text appended since the last `content_delta`. */
   private unsentText = '';
   private relayScheduled = false;
@@ -90,6 +95,7 @@ export class ReplyWriter implements PartialSave, HeldRelay {
     if (last?.type === 'text') last.text += delta;
     else parts.push({ type: 'text', text: delta });
     this.unsentText += delta;
+    this.unsavedText += delta;
     if (!this.relayScheduled) {
       this.relayScheduled = true;
       if (!this.relayedText || this.pacer === null || this.pacer.offer(this)) {
@@ -163,13 +169,54 @@ export class ReplyWriter implements PartialSave, HeldRelay {
     if (this.detached) return this.saving;
     this.partialSaves.delete(this);
     this.dirty = false;
-    const saved = this.saving.then(() => {
-      this.message.content = textOf(this.message);
-      return this.store.saveMessage(this.message);
-    });
+    return this.queue(this.writeWhole);
+  }
+
+  /**
+   * Saves the text streamed since the last save. A failed save is not the reply's end: its text is
+   * kept for the next one (at the latest the whole save at the reply's end).
+   */
+  flushPartial(): void {
+    if (!this.dirty || this.detached) return;
+    this.dirty = false;
+    this.queue(this.writeAppended).catch(ignore);
+  }
+
+  /** Runs a write once the one before it has settled. */
+  private queue(write: () => Promise<void>): Promise<void> {
+    const saved = this.saving.then(write);
     this.saving = saved.catch(ignore);
     return saved;
   }
+
+  private readonly writeWhole = async (): Promise<void> => {
+    this.unsavedText = '';
+    this.message.content = textOf(this.message);
+    try {
+      await this.store.saveMessage(this.message);
+      this.wholeSaveFailed = false;
+    } catch (error) {
+      this.wholeSaveFailed = true;
+      throw error;
+    }
+  };
+
+  private readonly writeAppended = async (): Promise<void> => {
+    if (this.wholeSaveFailed) return this.writeWhole();
+    const text = this.unsavedText;
+    if (text === '') return;
+    this.unsavedText = '';
+    try {
+      await this.store.appendMessageText(this.sessionId, this.message.id, text);
+    } catch {
+      // Kept before any text added since, and saved at the next tick.
+      this.unsavedText = text + this.unsavedText;
+      if (!this.dirty && !this.detached) {
+        this.dirty = true;
+        this.partialSaves.add(this);
+      }
+    }
+  };
 
   /** An event of an operation begun while attached (it completes even if detached meanwhile). */
   private emit(payload: EventPayload): Promise<unknown> {
@@ -193,11 +240,6 @@ export class ReplyWriter implements PartialSave, HeldRelay {
     this.unsentText = '';
     this.relayedText = true;
     if (!this.detached) void this.events.publish(this.sessionId, { type: 'content_delta', message_id: this.message.id, delta });
-  }
-
-  /** A failed save of streamed text is not the reply's end: the next save (at the latest its end) tries again. */
-  flushPartial(): void {
-    if (this.dirty) this.save().catch(ignore);
   }
 }
 

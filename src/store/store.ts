@@ -123,8 +123,17 @@ export interface Store {
 
   /** Appends a message to its session (counted, and touching the session's updated_at). */
   addMessage(message: NewMessage): Promise<void>;
-  /** Rewrites a message's content, parts, status, usage and error (the streamed reply so far). */
+  /**
+   * Rewrites a message's content, parts, status, usage and error (the streamed reply so far), and
+   * drops the text appended to it since its last save (the message as given holds it).
+   */
   saveMessage(message: Message): Promise<void>;
+  /**
+   * Adds text a running reply streamed to the end of its message, without rewriting the message: a
+   * row of its own, read back as part of the message (see withAppendedText) until the next
+   * saveMessage. Nothing is written when there is no such message.
+   */
+  appendMessageText(sessionId: string, messageId: string, text: string): Promise<void>;
   getMessage(sessionId: string, messageId: string): Promise<Message | null>;
   findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null>;
   /** The assistant message that answers a user message, if any. */

@@ -11,8 +11,17 @@ export type SessionColumns = Omit<SessionSummary, 'persisted' | 'message_count' 
   context_limit: number | null;
 };
 
-/** A message's columns: the JSON fields as the text JSON.stringify wrote, the position in its session. */
-export type MessageColumns = Omit<Message, 'parts' | 'usage' | 'error'> & { position: number; parts: string; usage: string | null; error: string | null };
+/**
+ * A message's columns: the JSON fields as the text JSON.stringify wrote, the position in its session,
+ * and, when read, the text appended to it since it was last saved whole (see appendedText).
+ */
+export type MessageColumns = Omit<Message, 'parts' | 'usage' | 'error'> & {
+  position: number;
+  parts: string;
+  usage: string | null;
+  error: string | null;
+  appended?: string | null;
+};
 
 export const SESSION_COLUMNS =
   'id, name, working_directory, execution_mode, status, created_at, updated_at, message_count, input_tokens, output_tokens, context_tokens, context_limit, provider, model';
@@ -38,7 +47,7 @@ export function sessionFromColumns(row: SessionColumns, persisted: boolean): Ses
 }
 
 export function messageFromColumns(row: MessageColumns): Message {
-  return {
+  const message: Message = {
     id: row.id,
     session_id: row.session_id,
     role: row.role,
@@ -52,6 +61,38 @@ export function messageFromColumns(row: MessageColumns): Message {
     provider: row.provider,
     model: row.model,
   };
+  if (row.appended) withAppendedText(message, row.appended);
+  return message;
+}
+
+/**
+ * The text a running reply streamed since it was last saved whole is stored apart, each piece a row
+ * of its own (Store.appendMessageText), so that saving it costs the piece, not the whole message
+ * again. Read back, it continues the message's text: its last part when that is text, or a new text
+ * part after a tool call; the writer appends to its message in the same way.
+ */
+export function withAppendedText(message: Pick<Message, 'content' | 'parts'>, text: string): void {
+  message.content += text;
+  const last = message.parts[message.parts.length - 1];
+  if (last?.type === 'text') last.text += text;
+  else message.parts.push({ type: 'text', text });
+}
+
+/**
+ * A stored row (StoredMessageRow) with the text appended to it folded in: its value after the
+ * position is that text (null: none). Only a running reply's row has any; others pass unchanged.
+ */
+export function storedRowWithAppendedText(row: readonly unknown[], fields: readonly (keyof Message)[]): readonly unknown[] {
+  const appended = row[fields.length + 1];
+  if (typeof appended !== 'string' || appended === '') return row;
+  const contentAt = fields.indexOf('content');
+  const partsAt = fields.indexOf('parts');
+  const message = { content: row[contentAt] as string, parts: JSON.parse(row[partsAt] as string) as Message['parts'] };
+  withAppendedText(message, appended);
+  const folded = [...row];
+  folded[contentAt] = message.content;
+  folded[partsAt] = JSON.stringify(message.parts);
+  return folded;
 }
 
 /** The JSON fields of a message as stored. */

@@ -120,6 +120,10 @@ export class TieredStore implements Store {
     return this.owner(message.session_id).saveMessage(message);
   }
 
+  appendMessageText(sessionId: string, messageId: string, text: string): Promise<void> {
+    return this.owner(sessionId).appendMessageText(sessionId, messageId, text);
+  }
+
   getMessage(sessionId: string, messageId: string) {
     return this.owner(sessionId).getMessage(sessionId, messageId);
   }

@@ -257,6 +257,56 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         expect((await storedRows(store, 's', {})).rows.map(fromStoredRow)).toEqual([question, finished]);
       });
 
+      it('reads text appended to a running reply as its continuation, everywhere, until the next save', async () => {
+        await store.addMessage(newMessage('s', 'u1', { client_id: 'c1' }));
+        const { client_id: _, ...reply } = newMessage('s', 'a1', { role: 'assistant', content: '', parts: [], status: 'running', reply_to: 'u1' });
+        await store.addMessage({ ...reply, client_id: null });
+        const odd = ' naïve 🦆 "q" \\ \n </script>';
+        // With no text part yet, the first append starts one.
+        await store.appendMessageText('s', 'a1', 'Hel');
+        await store.appendMessageText('s', 'a1', 'lo' + odd);
+        const streamed: Message = { ...reply, content: `Hello${odd}`, parts: [{ type: 'text', text: `Hello${odd}` }] };
+        const everyRead = async () => [
+          await store.getMessage('s', 'a1'),
+          await store.findReply('s', 'u1'),
+          (await store.listMessages('s', {})).items[1],
+          (await store.listMessages('s', { limit: 1, cursor: (await store.listMessages('s', { limit: 1 })).nextCursor! })).items[0],
+          (await storedRows(store, 's', {})).rows.map(fromStoredRow)[1],
+        ];
+        for (const read of await everyRead()) expect(read).toEqual(streamed);
+
+        // Saved whole (a tool call), then text after the call: a text part of its own.
+        const withCall: Message = {
+          ...streamed,
+          parts: [...streamed.parts, { type: 'tool_call', id: 'tc_1', provider_call_id: 'c', tool: 't', arguments: {}, status: 'done', result: { content: 'ok', is_error: false } }],
+        };
+        await store.saveMessage(withCall);
+        for (const read of await everyRead()) expect(read).toEqual(withCall);
+        await store.appendMessageText('s', 'a1', 'After.');
+        const after: Message = { ...withCall, content: `${withCall.content}After.`, parts: [...withCall.parts, { type: 'text', text: 'After.' }] };
+        for (const read of await everyRead()) expect(read).toEqual(after);
+        if (persists) {
+          await reopened();
+          for (const read of await everyRead()) expect(read).toEqual(after);
+        }
+
+        // The whole save at the end holds the text: the appends are gone, not read twice.
+        const finished: Message = { ...after, status: 'complete' };
+        await store.saveMessage(finished);
+        for (const read of await everyRead()) expect(read).toEqual(finished);
+        await store.saveMessage({ ...finished, status: 'running' });
+        expect(await store.getMessage('s', 'a1')).toEqual({ ...finished, status: 'running' });
+
+        // Text for a message that is not there (or not in that session) is not written anywhere.
+        await store.appendMessageText('s', 'nope', 'x');
+        await store.appendMessageText('other', 'a1', 'x');
+        expect(await store.getMessage('s', 'a1')).toEqual({ ...finished, status: 'running' });
+        // Deleted with its session.
+        await store.appendMessageText('s', 'a1', 'more');
+        expect(await store.deleteSession('s')).toBe(true);
+        expect(await store.getMessage('s', 'a1')).toBeNull();
+      });
+
       it('finds a message by its client id, and the reply to a user message', async () => {
         await store.addMessage(newMessage('s', 'u1', { client_id: 'client-1' }));
         await store.addMessage(newMessage('s', 'a1', { role: 'assistant', reply_to: 'u1' }));

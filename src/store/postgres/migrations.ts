@@ -164,6 +164,16 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX extensions_by_name ON extensions (name) WHERE session_id IS NULL;
   CREATE UNIQUE INDEX extensions_of_session ON extensions (session_id, name) WHERE session_id IS NOT NULL;
   `,
+  // 3: what SQLite's 6 added. Text a running reply streamed since its message was last saved whole,
+  // one row per save, in the order added (Store.appendMessageText); the next whole save drops them.
+  `
+  CREATE TABLE message_appends (
+    message_id text COLLATE "C" NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    added bigint GENERATED ALWAYS AS IDENTITY,
+    text text NOT NULL
+  );
+  CREATE INDEX message_appends_by_message ON message_appends (message_id, added);
+  `,
 ];
 
 /** The advisory lock migrations run under: one key for goosed's schema in a database ('goosed' in ASCII). */

@@ -14,6 +14,7 @@ import {
   messageFromColumns,
   messageJsonColumns,
   sessionFromColumns,
+  storedRowWithAppendedText,
   type MessageColumns,
   type SessionColumns,
 } from '../stored-columns.js';
@@ -58,6 +59,21 @@ const ADD_MESSAGE = `
   )
   INSERT INTO messages (session_id, position, id, client_id, role, content, parts, status, created_at, usage, error, reply_to, provider, model)
   SELECT $1, last_position, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM counted`;
+
+// A whole save, and the drop of the text appended since the last one, in one statement.
+const SAVE_MESSAGE = `
+  WITH saved AS (
+    UPDATE messages SET content = $3, parts = $4, status = $5, usage = $6, error = $7 WHERE session_id = $1 AND id = $2 RETURNING id
+  )
+  DELETE FROM message_appends WHERE message_id IN (SELECT id FROM saved)`;
+
+/**
+ * A running reply's text appended since its last whole save (see withAppendedText), in the order
+ * added; null for every other message. Read in the statement that reads the message: one snapshot.
+ */
+const APPENDED_TEXT = `CASE WHEN status = 'running' THEN
+  (SELECT string_agg(text, '' ORDER BY added) FROM message_appends WHERE message_id = messages.id) END AS appended`;
+const READ_MESSAGE_COLUMNS = `${MESSAGE_COLUMNS}, ${APPENDED_TEXT}`;
 
 export interface PostgresStoreOptions extends ConnectionOptions {
   /** A connection lost while idle, a subscriber that threw: logged, never fatal. */
@@ -183,25 +199,29 @@ export class PostgresStore implements SharedStore {
 
   async saveMessage(message: Message): Promise<void> {
     const { parts, usage, error } = messageJsonColumns(message);
-    await changes(this.pool, 'UPDATE messages SET content = $3, parts = $4, status = $5, usage = $6, error = $7 WHERE session_id = $1 AND id = $2', [
-      message.session_id, message.id, message.content, parts, message.status, usage, error,
+    await changes(this.pool, SAVE_MESSAGE, [message.session_id, message.id, message.content, parts, message.status, usage, error]);
+  }
+
+  async appendMessageText(sessionId: string, messageId: string, text: string): Promise<void> {
+    await changes(this.pool, 'INSERT INTO message_appends (message_id, text) SELECT id, $3 FROM messages WHERE session_id = $1 AND id = $2', [
+      sessionId, messageId, text,
     ]);
   }
 
   async getMessage(sessionId: string, messageId: string): Promise<Message | null> {
-    return this.oneMessage(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND id = $2`, [sessionId, messageId]);
+    return this.oneMessage(`SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND id = $2`, [sessionId, messageId]);
   }
 
   async findMessageByClientId(sessionId: string, clientId: string): Promise<Message | null> {
-    return this.oneMessage(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND client_id = $2`, [sessionId, clientId]);
+    return this.oneMessage(`SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND client_id = $2`, [sessionId, clientId]);
   }
 
   async findReply(sessionId: string, userMessageId: string): Promise<Message | null> {
-    return this.oneMessage(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND reply_to = $2 ORDER BY position LIMIT 1`, [sessionId, userMessageId]);
+    return this.oneMessage(`SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND reply_to = $2 ORDER BY position LIMIT 1`, [sessionId, userMessageId]);
   }
 
   async listMessages(sessionId: string, { limit, cursor }: MessagePageOptions): Promise<MessagePage> {
-    const found = await rows<MessageColumns>(this.pool, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND position > $2 ORDER BY position LIMIT $3`, [
+    const found = await rows<MessageColumns>(this.pool, `SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = $1 AND position > $2 ORDER BY position LIMIT $3`, [
       sessionId,
       ...pageBounds(limit, cursor),
     ]);
@@ -221,8 +241,8 @@ export class PostgresStore implements SharedStore {
     try {
       await new Promise<void>((resolve, reject) => {
         const config: pg.QueryArrayConfig = {
-          // The wire fields in the schema's order, then the position (for the cursor); rows as arrays.
-          text: `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
+          // The wire fields in the schema's order, the position (for the cursor), the appended text; rows as arrays.
+          text: `SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position, ${APPENDED_TEXT} FROM messages WHERE session_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
           values: toDatabaseValues([sessionId, ...pageBounds(limit, cursor)]),
           rowMode: 'array',
           name: 'goosed_read_stored_messages',
@@ -236,7 +256,7 @@ export class PostgresStore implements SharedStore {
             more = true;
             return;
           }
-          sink.row(stored);
+          sink.row(storedRowWithAppendedText(stored, STORED_MESSAGE_FIELDS));
           lastPosition = stored[STORED_MESSAGE_FIELDS.length] as number;
           count++;
         });

@@ -166,6 +166,16 @@ export const migrations: readonly string[] = [
   -- A session's own, in the order listed, and the cascade when a session is deleted.
   CREATE UNIQUE INDEX extensions_of_session ON extensions (session_id, name) WHERE session_id IS NOT NULL;
   `,
+  // 6: text a running reply streamed since its message was last saved whole, one row per save, in
+  // rowid order (Store.appendMessageText). Saving only the new text spares rewriting the whole
+  // message every 100 ms while it streams; the message's next save folds it in and drops these.
+  `
+  CREATE TABLE message_appends (
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX message_appends_by_message ON message_appends (message_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

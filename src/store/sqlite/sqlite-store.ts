@@ -15,6 +15,7 @@ import {
   messageFromColumns,
   messageJsonColumns,
   sessionFromColumns,
+  storedRowWithAppendedText,
   type MessageColumns,
   type SessionColumns,
 } from '../stored-columns.js';
@@ -43,6 +44,14 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -32768';
 function pageBounds(limit: number | undefined, cursor: string | undefined): [after: number, limit: number] {
   return [messagePositionAfter(cursor), limit ? limit + 1 : (limit ?? -1)]; // -1: no limit in SQLite
 }
+
+/**
+ * A running reply's text appended since its last whole save (see withAppendedText), in the order
+ * written; null for every other message, whose appends were dropped when it was last saved.
+ */
+const APPENDED_TEXT = `CASE WHEN status = 'running' THEN
+  (SELECT group_concat(text, '' ORDER BY rowid) FROM message_appends WHERE message_id = messages.id) END AS appended`;
+const READ_MESSAGE_COLUMNS = `${MESSAGE_COLUMNS}, ${APPENDED_TEXT}`;
 
 /** Columns whose change is not an edit of the session (it keeps its place in the list). */
 const UNTOUCHING_COLUMNS = new Set(['status', 'context_tokens', 'context_limit']);
@@ -99,16 +108,18 @@ export class SqliteStore implements Store {
         `UPDATE messages SET content = @content, parts = @parts, status = @status, usage = @usage, error = @error
          WHERE session_id = @session_id AND id = @id`,
       ),
-      getMessage: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND id = ?`),
-      replyTo: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND reply_to = ? ORDER BY position LIMIT 1`),
-      messageByClientId: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND client_id = ?`),
+      dropAppends: db.prepare('DELETE FROM message_appends WHERE message_id = ?'),
+      appendText: db.prepare('INSERT INTO message_appends (message_id, text) SELECT id, ? FROM messages WHERE session_id = ? AND id = ?'),
+      getMessage: db.prepare(`SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND id = ?`),
+      replyTo: db.prepare(`SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND reply_to = ? ORDER BY position LIMIT 1`),
+      messageByClientId: db.prepare(`SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND client_id = ?`),
       listMessages: db.prepare(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
+        `SELECT ${READ_MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`,
       ),
       countMessagesAfter: db.prepare('SELECT COUNT(*) FROM messages WHERE session_id = ? AND position > ?').pluck(),
-      // The wire fields in the schema's order, then the position (for the cursor); rows as arrays.
+      // The wire fields in the schema's order, the position (for the cursor), the appended text; rows as arrays.
       listStoredMessages: db
-        .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
+        .prepare(`SELECT ${STORED_MESSAGE_FIELDS.join(', ')}, position, ${APPENDED_TEXT} FROM messages WHERE session_id = ? AND position > ? ORDER BY position LIMIT ?`)
         .raw(),
       addSummary: db.prepare(
         `INSERT INTO summaries (${SUMMARY_COLUMNS}) VALUES (@id, @session_id, @text, @through_message_id, @tokens_before, @tokens_after, @created_at)`,
@@ -192,11 +203,17 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** The message as it is now (see `batched`). */
+  /** The message as it is now (see `batched`); its appended text goes in the same transaction. */
   saveMessage(message: Message): Promise<void> {
     const row = this.toMessageRow(message, 0, null);
     return this.batched(() => {
-      this.statements.saveMessage.run(row);
+      if (this.statements.saveMessage.run(row).changes > 0) this.statements.dropAppends.run(message.id);
+    });
+  }
+
+  appendMessageText(sessionId: string, messageId: string, text: string): Promise<void> {
+    return this.batched(() => {
+      this.statements.appendText.run(text, sessionId, messageId);
     });
   }
 
@@ -234,7 +251,7 @@ export class SqliteStore implements Store {
     for (const row of this.statements.listStoredMessages.iterate(sessionId, after, max) as Iterable<StoredMessageRow>) {
       // The row past `limit` says more follow. Leaving the loop early resets the statement.
       if (count === limit) return { nextCursor: encodeMessageCursor(lastPosition) };
-      sink.row(row);
+      sink.row(storedRowWithAppendedText(row, STORED_MESSAGE_FIELDS));
       // The position follows the wire fields (see the statement).
       lastPosition = row[STORED_MESSAGE_FIELDS.length] as number;
       count++;
