@@ -96,9 +96,14 @@ function versionOneDataDir(): { dataDir: string; file: string } {
   db.prepare('INSERT INTO extensions (id, name, type, config, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     'ext-1', 'developer', 'builtin', '{"allow_shell":true}', 1, CREATED,
   );
-  // A message whose session was deleted with foreign keys off (the sqlite3 shell's default).
+  // Durable events, written out of order (migration 7 makes `events` a rowid table).
+  const insertEvent = db.prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)');
+  for (const seq of [3, 1, 2]) insertEvent.run('alpha', seq, JSON.stringify({ seq, session_id: 'alpha', type: 'user_message' }));
+  db.prepare("UPDATE sessions SET seq_reserved = 1000 WHERE id = 'alpha'").run();
+  // A message and an event whose session was deleted with foreign keys off (the sqlite3 shell's default).
   db.pragma('foreign_keys = OFF');
   insert(message('gone', 1, { role: 'user', content: 'orphan' }), 1);
+  insertEvent.run('gone', 1, '{}');
   db.close();
   return { dataDir, file };
 }
@@ -162,6 +167,15 @@ describe('a database made by an older goosed (schema version 1)', () => {
       );
       // beta's messages went with it (the cascade holds on the new table); the orphan stayed behind.
       expect(counts).toEqual({ alpha: alpha.length + 2 });
+      const events = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events'").pluck().get() as string;
+      expect(events).not.toMatch(/WITHOUT ROWID/i);
+      // alpha's events in order, then those of the new reply; the orphan's stayed behind.
+      const seqs = db.prepare('SELECT session_id, seq FROM events ORDER BY session_id, seq').all() as { session_id: string; seq: number }[];
+      expect(seqs.filter((row) => row.session_id !== 'alpha')).toEqual([]);
+      expect(seqs.slice(0, 3).map((row) => row.seq)).toEqual([1, 2, 3]);
+      expect(seqs.length).toBeGreaterThan(3);
+      // One event per seq, as the primary key had it.
+      expect(() => new Database(file).prepare('INSERT INTO events (session_id, seq, body) VALUES (?, ?, ?)').run('alpha', 1, '{}')).toThrow(/UNIQUE/);
     } finally {
       db.close();
     }
@@ -187,6 +201,13 @@ describe('a database made by an older goosed (schema version 1)', () => {
         // The one sort allowed is of a running reply's appended text (a few rows, found by index).
         expect(steps.filter((step) => /^SCAN (messages|message_appends)\b|TEMP B-TREE(?! FOR group_concat\(ORDER BY\))/.test(step)), sql).toEqual([]);
         if (/\bmessage_appends\b/.test(sql)) expect(steps.some((step) => /^SEARCH message_appends USING INDEX/.test(step)), steps.join('\n')).toBe(true);
+      }
+      // A session's events, in order, from their index (migration 7).
+      const onEvents = statements.map((statement) => statement.source).filter((sql) => /^\s*SELECT .* FROM events\b/i.test(sql));
+      expect(onEvents.length).toBeGreaterThanOrEqual(1);
+      for (const sql of onEvents) {
+        const steps = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array<null>((sql.match(/\?/g) ?? []).length).fill(null)) as { detail: string }[]).map((step) => step.detail);
+        expect(steps, sql).toEqual([expect.stringMatching(/^SEARCH events USING INDEX events_in_order/)]);
       }
     } finally {
       db.close();
