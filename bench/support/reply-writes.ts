@@ -39,6 +39,7 @@ export function replyWritesCpuUs(databaseFile: string, replies: number): number 
       history: db.prepare('SELECT * FROM messages WHERE session_id = ? AND position > 0 ORDER BY position LIMIT -1'),
       summaries: db.prepare('SELECT * FROM summaries WHERE session_id = ? ORDER BY rowid'),
       saveMessage: db.prepare('UPDATE messages SET content = ?, parts = ?, status = ?, usage = ?, error = NULL WHERE session_id = ? AND id = ?'),
+      dropAppends: db.prepare('DELETE FROM message_appends WHERE message_id = ?'),
       addUsage: db.prepare('UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ? WHERE id = ?'),
     };
     const usage = JSON.stringify({ input_tokens: 10, output_tokens: 1, total_tokens: 11 });
@@ -68,6 +69,7 @@ export function replyWritesCpuUs(databaseFile: string, replies: number): number 
     const events = db.transaction((session: string, first: number, types: string[]) => types.forEach((type, index) => event(session, first + index, type)));
     const end = db.transaction((session: string, replyId: string) => {
       s.saveMessage.run('tok0 ', JSON.stringify([{ type: 'text', text: 'tok0 ' }]), 'complete', usage, session, replyId);
+      s.dropAppends.run(replyId);
       s.addUsage.run(10, 1, session);
       s.setContext.run(20, null, session);
       s.getSession.get(session);
