@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/store/store.js';
+import { aroundStoreMethod } from './support/counting-store.js';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
 import { createSession, type TestServer } from './support/goosed.js';
 import { startScriptedServer } from './support/reply-harness.js';
@@ -13,21 +13,12 @@ import { readSse } from './support/sse-client.js';
 
 let refuseAppends = 0;
 let refused = 0;
-const wrapStore = (store: Store): Store =>
-  new Proxy(store, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (property !== 'appendMessageText' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return (sessionId: string, messageId: string, text: string) => {
-        if (refuseAppends > 0) {
-          refuseAppends--;
-          refused++;
-          return Promise.reject(new Error('disk I/O error (refused by the test)'));
-        }
-        return (value as Store['appendMessageText']).call(target, sessionId, messageId, text);
-      };
-    },
-  });
+const wrapStore = aroundStoreMethod('appendMessageText', (original, sessionId, messageId, text) => {
+  if (refuseAppends === 0) return original(sessionId, messageId, text);
+  refuseAppends--;
+  refused++;
+  return Promise.reject(new Error('disk I/O error (refused by the test)'));
+});
 
 let llm: ScriptedLlm;
 let goosed: TestServer;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/store/store.js';
+import { aroundStoreMethod } from './support/counting-store.js';
 import { startScriptedLlm, type ScriptedLlm } from './support/scripted-llm.js';
 import { createSession, temporaryDirectory, type TestServer } from './support/goosed.js';
 import { commitFrames } from './support/wal-commits.js';
@@ -21,17 +21,10 @@ const spin = () => {
 };
 
 const partialSaves: { messageId: string; turn: number }[] = [];
-const wrapStore = (store: Store): Store =>
-  new Proxy(store, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (property !== 'appendMessageText' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return (sessionId: string, messageId: string, text: string) => {
-        partialSaves.push({ messageId, turn });
-        return (value as Store['appendMessageText']).call(target, sessionId, messageId, text);
-      };
-    },
-  });
+const wrapStore = aroundStoreMethod('appendMessageText', (original, sessionId, messageId, text) => {
+  partialSaves.push({ messageId, turn });
+  return original(sessionId, messageId, text);
+});
 
 let llm: ScriptedLlm;
 let goosed: TestServer;

@@ -41,3 +41,22 @@ export function countingStore(): CountingStore {
     reset: () => calls.clear(),
   };
 }
+
+/**
+ * For startServer's wrapStore: goosed's real store with one method passed through `around` first,
+ * which gets the call's arguments and the store's own method (to call, or not, as the test needs).
+ */
+export function aroundStoreMethod<K extends keyof Store>(
+  method: K,
+  around: (original: Store[K], ...args: Parameters<Extract<Store[K], (...args: never[]) => unknown>>) => ReturnType<Extract<Store[K], (...args: never[]) => unknown>>,
+): (store: Store) => Store {
+  return (store) =>
+    new Proxy(store, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const bound = value.bind(target);
+        return property === method ? (...args: never[]) => (around as (...a: unknown[]) => unknown)(bound, ...args) : bound;
+      },
+    });
+}
