@@ -1,5 +1,6 @@
 import type { Message } from '../api/messages.js';
 import type { SessionSummary } from '../api/sessions.js';
+import { STORED_MESSAGE_FIELDS, type StoredMessageRow } from './store.js';
 
 // Sessions and messages as every store keeps them in columns, and the records made of them.
 
@@ -78,20 +79,22 @@ export function withAppendedText(message: Pick<Message, 'content' | 'parts'>, te
   else message.parts.push({ type: 'text', text });
 }
 
+const CONTENT_AT = STORED_MESSAGE_FIELDS.indexOf('content');
+const PARTS_AT = STORED_MESSAGE_FIELDS.indexOf('parts');
+const APPENDED_AT = STORED_MESSAGE_FIELDS.length + 1;
+
 /**
  * A stored row (StoredMessageRow) with the text appended to it folded in: its value after the
  * position is that text (null: none). Only a running reply's row has any; others pass unchanged.
  */
-export function storedRowWithAppendedText(row: readonly unknown[], fields: readonly (keyof Message)[]): readonly unknown[] {
-  const appended = row[fields.length + 1];
+export function storedRowWithAppendedText(row: StoredMessageRow): StoredMessageRow {
+  const appended = row[APPENDED_AT];
   if (typeof appended !== 'string' || appended === '') return row;
-  const contentAt = fields.indexOf('content');
-  const partsAt = fields.indexOf('parts');
-  const message = { content: row[contentAt] as string, parts: JSON.parse(row[partsAt] as string) as Message['parts'] };
+  const message = { content: row[CONTENT_AT] as string, parts: JSON.parse(row[PARTS_AT] as string) as Message['parts'] };
   withAppendedText(message, appended);
   const folded = [...row];
-  folded[contentAt] = message.content;
-  folded[partsAt] = JSON.stringify(message.parts);
+  folded[CONTENT_AT] = message.content;
+  folded[PARTS_AT] = JSON.stringify(message.parts);
   return folded;
 }
 

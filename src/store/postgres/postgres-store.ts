@@ -256,7 +256,7 @@ export class PostgresStore implements SharedStore {
             more = true;
             return;
           }
-          sink.row(storedRowWithAppendedText(stored, STORED_MESSAGE_FIELDS));
+          sink.row(storedRowWithAppendedText(stored));
           lastPosition = stored[STORED_MESSAGE_FIELDS.length] as number;
           count++;
         });

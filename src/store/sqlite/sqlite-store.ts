@@ -251,7 +251,7 @@ export class SqliteStore implements Store {
     for (const row of this.statements.listStoredMessages.iterate(sessionId, after, max) as Iterable<StoredMessageRow>) {
       // The row past `limit` says more follow. Leaving the loop early resets the statement.
       if (count === limit) return { nextCursor: encodeMessageCursor(lastPosition) };
-      sink.row(storedRowWithAppendedText(row, STORED_MESSAGE_FIELDS));
+      sink.row(storedRowWithAppendedText(row));
       // The position follows the wire fields (see the statement).
       lastPosition = row[STORED_MESSAGE_FIELDS.length] as number;
       count++;
