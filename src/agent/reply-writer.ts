@@ -125,15 +125,20 @@ export class ReplyWriter implements PartialSave, HeldRelay {
     return part;
   }
 
+  /**
+   * A detached writer leaves its calls as they are: a save begun before it detached may not have
+   * taken the message yet (it takes it when it runs), and must store the call as it was then.
+   */
   async setToolStatus(part: ToolCallPart, status: ToolCallPart['status']): Promise<void> {
+    if (this.detached) return;
     part.status = status;
     await this.save();
   }
 
   async setToolResult(part: ToolCallPart, status: ToolCallPart['status'], result: ToolResultBody): Promise<void> {
+    if (this.detached) return;
     part.status = status;
     part.result = result;
-    if (this.detached) return;
     await this.save();
     await this.emit({ type: 'tool_result', message_id: this.message.id, id: part.id, ...result });
   }
