@@ -274,8 +274,13 @@ export class SqliteStore implements Store {
   }
 
   appendEvent(event: SessionEvent, json = JSON.stringify(event)): Promise<void> {
+    return this.appendEventJson(event.session_id, event.seq, json);
+  }
+
+  /** appendEvent with the event as its JSON alone (what the write thread is sent). */
+  appendEventJson(sessionId: string, seq: number, json: string): Promise<void> {
     return this.batched(() => {
-      this.statements.appendEvent.run(event.session_id, event.seq, json);
+      this.statements.appendEvent.run(sessionId, seq, json);
     });
   }
 
@@ -325,7 +330,9 @@ export class SqliteStore implements Store {
    * they return (their promises are already settled), so they are part of it. For bulk loading.
    */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    // IMMEDIATE: it takes the write lock at once, and so waits (busy_timeout) for another
+    // connection's writes instead of failing when it would upgrade a read to a write.
+    return this.db.transaction(work).immediate();
   }
 
   async close(): Promise<void> {
@@ -377,7 +384,7 @@ export class SqliteStore implements Store {
     };
     try {
       if (writes.length === 1) runAll();
-      else this.db.transaction(runAll)();
+      else this.db.transaction(runAll).immediate();
     } catch (error) {
       // The commit failed: none of them was written.
       for (const { reject } of writes) reject(error);
