@@ -36,7 +36,8 @@ const asciiOnly = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCod
 
 const buildServer = async () => {
   const { outputFiles } = await build({
-    entryPoints: { server: 'src/cli.ts' },
+    // The SQLite write thread's script is built beside it, named after it (see src/store/sqlite/write-thread.ts).
+    entryPoints: { server: 'src/cli.ts', 'server.sqlite-writer': 'src/store/sqlite/sqlite-write-worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     // CommonJS because Node 20 can give a code cache only to a script (vm.Script), not to an ES

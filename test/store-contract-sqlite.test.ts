@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from '../src/store/sqlite/threaded-sqlite-store.js';
 import { TieredStore } from '../src/store/tiered-store.js';
 import { removeDirectory, temporaryDirectory } from './support/goosed.js';
+import { sqliteWriterScript } from './support/goosed-bundle.js';
 import { storeContract } from './support/store-contract.js';
 
 // The store contract suite against each SQLite store goosed can run on.
 
-function inDirectory(make: (file: string) => SqliteStore | TieredStore) {
+function inDirectory(make: (file: string) => SqliteStore | ThreadedSqliteStore | TieredStore) {
   return async () => {
     const dir = temporaryDirectory('goosed-store-');
     const file = join(dir, 'goosed.db');
@@ -17,14 +19,15 @@ function inDirectory(make: (file: string) => SqliteStore | TieredStore) {
 
 storeContract('SQLite file', inDirectory((file) => new SqliteStore(file)), { persists: true, alongside: true });
 storeContract('SQLite in memory', async () => ({ store: new SqliteStore(':memory:') }), { persists: false });
-storeContract('TieredStore (file + memory)', inDirectory((file) => new TieredStore(new SqliteStore(file))), { persists: true, alongside: true });
+storeContract('SQLite file, writes on a thread of their own', inDirectory((file) => new ThreadedSqliteStore(file, { script: sqliteWriterScript() })), { persists: true, alongside: true });
+storeContract('TieredStore (file with a write thread + memory)', inDirectory((file) => new TieredStore(new ThreadedSqliteStore(file, { script: sqliteWriterScript() }))), { persists: true, alongside: true });
 
 describe('TieredStore', () => {
   it('keeps a session created with persist false in memory only: listed with the rest, gone after a restart', async () => {
     const dir = temporaryDirectory('goosed-store-');
     const file = join(dir, 'goosed.db');
     const created = '2020-01-01T00:00:00.000Z';
-    let store = new TieredStore(new SqliteStore(file));
+    let store = new TieredStore(new ThreadedSqliteStore(file, { script: sqliteWriterScript() }));
     try {
       const saved = await store.createSession({ id: 'saved', name: 'saved', working_directory: '/tmp', execution_mode: null, created_at: created });
       const memory = await store.createSession({ id: 'memory', name: 'memory', working_directory: '/tmp', execution_mode: null, created_at: created }, { persist: false });
@@ -39,7 +42,7 @@ describe('TieredStore', () => {
       // Only saved sessions have replies that outlive the process.
       expect(await store.listBusySessions()).toEqual([]);
       await store.close();
-      store = new TieredStore(new SqliteStore(file));
+      store = new TieredStore(new ThreadedSqliteStore(file, { script: sqliteWriterScript() }));
       expect((await store.listSessions({ limit: 10 })).items.map((s) => s.id)).toEqual(['saved']);
       expect(await store.getSession('memory')).toBeNull();
     } finally {

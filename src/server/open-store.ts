@@ -2,7 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { SECRET_MASK, maskUrlSecrets, maskUrlSecretsInText } from '../api/secret-mask.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from '../store/sqlite/threaded-sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { TieredStore } from '../store/tiered-store.js';
 
@@ -13,12 +13,16 @@ export interface OpenedStore {
 }
 
 /** The PostgreSQL store when a database URL is given, else SQLite in the data directory. */
-export async function openStore({ dataDir, databaseUrl }: { dataDir: string; databaseUrl?: string | null }, logger: Logger): Promise<OpenedStore> {
+export async function openStore(
+  { dataDir, databaseUrl }: { dataDir: string; databaseUrl?: string | null },
+  logger: Logger,
+  { sqliteWriterScript }: { sqliteWriterScript?: URL } = {},
+): Promise<OpenedStore> {
   if (!databaseUrl) {
     const databaseFile = join(dataDir, 'goosed.db');
     // Created owner-only before SQLite opens it: it holds provider keys.
     closeSync(openSync(databaseFile, 'a', 0o600));
-    return { store: new TieredStore(new SqliteStore(databaseFile)), where: databaseFile };
+    return { store: new TieredStore(new ThreadedSqliteStore(databaseFile, { script: sqliteWriterScript })), where: databaseFile };
   }
   const where = maskUrlSecrets(databaseUrl);
   const scrub = (text: string) => hidePassword(maskUrlSecretsInText(text), databaseUrl);

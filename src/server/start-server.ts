@@ -41,6 +41,8 @@ export interface ServerSeams {
   wrapStore?: (store: Store) => Store;
   /** How streamed text is paced under load: tests give a fixed load (see TextRelayPacer). */
   textRelay?: TextRelayPacerOptions;
+  /** The SQLite write thread's script (tests running from sources give one built once per run). */
+  sqliteWriterScript?: URL;
 }
 
 export async function startServer(options: ServerOptions, seams: ServerSeams = {}): Promise<RunningServer> {
@@ -61,7 +63,7 @@ async function serve(options: ServerOptions, seams: ServerSeams, lock: DataDirec
   const keyWasGenerated = !options.secretKey && !isLoopbackHost(options.host);
   const secretKey = options.secretKey ?? (keyWasGenerated ? randomBytes(32).toString('base64url') : null);
 
-  const opened = await openStore(options, logger);
+  const opened = await openStore(options, logger, { sqliteWriterScript: seams.sqliteWriterScript });
   const store = seams.wrapStore?.(opened.store) ?? opened.store;
 
   const settings = new RuntimeSettings(options.settings, options.configFile);

@@ -27,7 +27,8 @@ export class TieredStore implements Store {
   /** Moves at the start and at the end of every write to sessions: a list read across one is not kept. */
   private writes = 0;
 
-  constructor(readonly disk: SqliteStore) {}
+  /** The store of saved sessions: SQLite's file (its writes on a thread of their own: ThreadedSqliteStore). */
+  constructor(readonly disk: Store) {}
 
   private get memory(): SqliteStore {
     return (this.memoryStore ??= new SqliteStore(':memory:'));
@@ -54,7 +55,7 @@ export class TieredStore implements Store {
     });
   }
 
-  private owner(sessionId: string): SqliteStore {
+  private owner(sessionId: string): Store {
     return this.memoryIds.has(sessionId) ? this.memory : this.disk;
   }
 
@@ -181,7 +182,7 @@ export class TieredStore implements Store {
     delete: async (id: string) => (await this.disk.extensions.delete(id)) || (this.memoryStore ? this.memoryStore.extensions.delete(id) : false),
   };
 
-  private extensionStore(record: ExtensionRecord): SqliteStore {
+  private extensionStore(record: ExtensionRecord): Store {
     return record.session_id === null ? this.disk : this.owner(record.session_id);
   }
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { build, buildSync, type BuildOptions } from 'esbuild';
 import type { GoosedProcess } from './goosed.js';
@@ -43,10 +44,36 @@ function bundleOptions(): BuildOptions & { outfile: string } {
   };
 }
 
+/**
+ * The SQLite write thread's script for a bundle: beside it and named after it, where goosed looks
+ * for it (src/store/sqlite/write-thread.ts), built as dist/ builds it.
+ */
+function writerOptions(bundleFile: string): BuildOptions & { outfile: string } {
+  return {
+    entryPoints: [join(REPO, 'src', 'store', 'sqlite', 'sqlite-write-worker.ts')],
+    outfile: bundleFile.replace(/\.mjs$/, '.sqlite-writer.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: '"use strict";var importMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    external: externalPackages(),
+    logLevel: 'warning',
+  };
+}
+
 export async function buildGoosedBundle(): Promise<GoosedBundle> {
   const options = bundleOptions();
-  await build(options);
-  return { file: options.outfile, remove: () => rmSync(options.outfile, { force: true }) };
+  const writer = writerOptions(options.outfile);
+  await Promise.all([build(options), build(writer)]);
+  return {
+    file: options.outfile,
+    remove: () => {
+      rmSync(options.outfile, { force: true });
+      rmSync(writer.outfile, { force: true });
+    },
+  };
 }
 
 let processBundle: string | undefined;
@@ -60,10 +87,23 @@ export function processGoosedBundle(): string {
   processBundle ??= process.env.TEST_GOOSED_BUNDLE;
   if (processBundle) return processBundle;
   const options = bundleOptions();
+  const writer = writerOptions(options.outfile);
   buildSync(options);
+  buildSync(writer);
   const file = options.outfile;
-  process.once('exit', () => rmSync(file, { force: true }));
+  process.once('exit', () => {
+    rmSync(file, { force: true });
+    rmSync(writer.outfile, { force: true });
+  });
   return (processBundle = file);
+}
+
+/**
+ * The SQLite write thread's script for servers started in this process from the sources (without
+ * it each would start its thread through tsx, half a second): the run's bundle's, else this process's.
+ */
+export function sqliteWriterScript(): URL {
+  return pathToFileURL(processGoosedBundle().replace(/\.mjs$/, '.sqlite-writer.cjs'));
 }
 
 /** Environment without the machine's provider keys: the tests configure providers through the API. */

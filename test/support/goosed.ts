@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../src/api/settings.js';
-import { processGoosedBundle } from './goosed-bundle.js';
+import { processGoosedBundle, sqliteWriterScript } from './goosed-bundle.js';
 import type { ServerOptions } from '../../src/config/server-options.js';
 import { startServer, type RunningServer, type ServerSeams } from '../../src/server/start-server.js';
 
@@ -78,7 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     shutdownGraceMs: options.shutdownGraceMs,
     sessionExtensionIdleMs: options.sessionExtensionIdleMs,
     idleExitMs: options.idleExitMs,
-  }, { wrapStore: options.wrapStore, textRelay: options.textRelay });
+  }, { wrapStore: options.wrapStore, textRelay: options.textRelay, sqliteWriterScript: sqliteWriterScript() });
   const url = server.url.replace('0.0.0.0', '127.0.0.1');
   return {
     url,
