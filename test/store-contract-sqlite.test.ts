@@ -7,7 +7,9 @@ import { removeDirectory, temporaryDirectory } from './support/goosed.js';
 import { sqliteWriterScript } from './support/goosed-bundle.js';
 import { storeContract } from './support/store-contract.js';
 
-// The store contract suite against each SQLite store goosed can run on.
+// The store contract suite against each SQLite store goosed can run on: the file as goosed opens it
+// (TieredStore over the file with its write thread), the threaded store alone, SqliteStore on the
+// file (what the write thread runs), and the in-memory store.
 
 function inDirectory(make: (file: string) => SqliteStore | ThreadedSqliteStore | TieredStore) {
   return async () => {
