@@ -2,7 +2,7 @@ import type { Approval } from '../api/approvals.js';
 import type { ContextSummary } from '../api/context.js';
 import type { ApprovalDecision, SessionEvent } from '../api/events.js';
 import type { ExtensionType } from '../api/extensions.js';
-import { Message, type Usage } from '../api/messages.js';
+import type { Message, Usage } from '../api/messages.js';
 import type { Permission, PermissionDecision } from '../api/permissions.js';
 import type { ProviderName } from '../api/provider-names.js';
 import type { SessionStatus, SessionSummary } from '../api/sessions.js';
@@ -53,8 +53,15 @@ export interface NewMessage extends Message {
   client_id: string | null;
 }
 
-/** The wire fields of a message in its schema's order: the order of a StoredMessageRow's values. */
-export const STORED_MESSAGE_FIELDS: readonly (keyof Message)[] = Object.keys(Message.shape) as (keyof Message)[];
+/**
+ * The wire fields of a message in its schema's order (api/messages.ts): the order of a
+ * StoredMessageRow's values. Listed here rather than read from the schema, so that the SQLite write
+ * thread, which runs this module, loads no zod; the type below fails to compile when a field is
+ * missing, and the store contract checks the order against the schema.
+ */
+export const STORED_MESSAGE_FIELDS = ['id', 'session_id', 'role', 'content', 'parts', 'status', 'created_at', 'usage', 'error', 'reply_to', 'provider', 'model'] as const satisfies readonly (keyof Message)[];
+const everyMessageField: Exclude<keyof Message, (typeof STORED_MESSAGE_FIELDS)[number]> extends never ? true : never = true;
+void everyMessageField;
 
 /** The fields whose stored value is the text JSON.stringify wrote for them ('' or null: none). */
 export const JSON_MESSAGE_FIELDS: ReadonlySet<keyof Message> = new Set<keyof Message>(['parts', 'usage', 'error']);

@@ -3,7 +3,7 @@
 // PostgreSQL). It speaks only the contract, so what it proves holds for whatever is behind it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContextSummary } from '../../src/api/context.js';
-import type { Message } from '../../src/api/messages.js';
+import { Message } from '../../src/api/messages.js';
 import { JSON_MESSAGE_FIELDS, STORED_MESSAGE_FIELDS, type ExtensionRecord, type MessagePageOptions, type Store } from '../../src/store/store.js';
 import { event, newApproval, newMessage, newSession, newSummary, tick } from './store-records.js';
 import { severalStoresContract, sharedStoreContract, type SharedStoreUnderTest } from './shared-store-contract.js';
@@ -356,6 +356,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         });
         await store.addMessage(message);
         const [row] = (await storedRows(store, 's', {})).rows;
+        expect(STORED_MESSAGE_FIELDS).toEqual(Object.keys(Message.shape));
         STORED_MESSAGE_FIELDS.forEach((field, index) => {
           const value = (message as unknown as Record<string, unknown>)[field];
           expect(row[index], field).toEqual(JSON_MESSAGE_FIELDS.has(field) ? JSON.stringify(value) : value);
