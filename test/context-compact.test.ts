@@ -79,6 +79,27 @@ describe('POST /api/sessions/{id}/compact', () => {
     expect((await compact('no-such-session')).status).toBe(404);
   });
 
+  it('is stopped by the deletion of its session: the compaction answers 404, and nothing is written after the session went', async () => {
+    const { goosed, llm } = harness;
+    const session = await createSession(goosed);
+    for (let i = 0; i < 3; i++) expect((await send(session.id, longMessage(i, 100))).status).toBe(200);
+    const before = { aborted: llm.aborted, summaryRequests: llm.requests.filter(isSummaryRequest).length };
+    // The summary never comes on its own: only the deletion ends the compaction.
+    llm.enqueue({ match: isSummaryRequest, text: ['never ', 'finished'], fault: { kind: 'stall_after', chunks: 0 } });
+    const compaction = compact(session.id);
+    await waitFor(() => llm.requests.filter(isSummaryRequest).length > before.summaryRequests);
+    const deleted = await goosed.request(`/api/sessions/${session.id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    const answer = await compaction;
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toMatchObject({ code: 'not_found' });
+    await waitFor(() => llm.aborted, (aborted) => aborted > before.aborted);
+    expect((await goosed.request(`/api/sessions/${session.id}`)).status).toBe(404);
+    // The server goes on: a new session compacts as before.
+    const next = await createSession(goosed);
+    expect((await compact(next.id)).status).toBe(200);
+  });
+
   it('answers 400 no_provider when there is no provider', async () => {
     const bare: TestServer = await startTestServer();
     try {

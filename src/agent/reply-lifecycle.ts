@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Conflict } from '../api/domain-errors.js';
+import { Conflict, NotFound, ShuttingDown } from '../api/domain-errors.js';
 import type { Message, SendMessageRequest, ToolCallPart } from '../api/messages.js';
 import type { SessionStatus, SessionSummary } from '../api/sessions.js';
 import type { ModelSettings } from '../config/server-options.js';
@@ -199,6 +199,12 @@ export class ReplyLifecycle {
     this.compacting.set(sessionId, { controller, done: done.then(ignore, ignore) });
     try {
       return await done;
+    } catch (error) {
+      // Stopped by the session's deletion or the server's shutdown: answered as a request made then would be.
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof StopReason && reason.kind === 'deleted') throw NotFound.of('session', sessionId);
+      if (reason instanceof StopReason && reason.kind === 'shutdown') throw new ShuttingDown();
+      throw error;
     } finally {
       this.compacting.delete(sessionId);
       await slot.release();
@@ -242,8 +248,17 @@ export class ReplyLifecycle {
     });
   }
 
-  /** The session is being deleted (here, or it was on another instance): its reply here stops, and writes nothing more. */
+  /**
+   * The session is being deleted (here, or it was on another instance): its reply or compaction
+   * here stops, and writes nothing more (a summary or event written after the session's rows went
+   * would fail on them).
+   */
   async stopDeleted(sessionId: string): Promise<void> {
+    const compacting = this.compacting.get(sessionId);
+    if (compacting) {
+      compacting.controller.abort(new StopReason('deleted'));
+      await compacting.done;
+    }
     await this.starting.get(sessionId)?.started;
     const reply = this.running.get(sessionId);
     if (!reply) return;
