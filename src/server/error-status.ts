@@ -36,6 +36,7 @@ export interface RenderedError {
  */
 export function renderError(error: unknown): RenderedError {
   if (error instanceof DomainError) return { status: STATUS_OF[error.code], body: error.toBody(), unexpected: false };
+  if (isParentGone(error)) return { status: 404, body: { error: 'What this request refers to was deleted while it ran.', code: 'not_found' }, unexpected: false };
   if (error instanceof HttpError) return { status: error.status, body: error.toBody(), headers: error.headers, unexpected: false };
   if (error instanceof HTTPException) return { ...fromHono(error), unexpected: false };
   return { status: 500, body: { error: 'The server hit an unexpected error; it is logged.', code: 'internal_error' }, unexpected: true };
@@ -48,4 +49,16 @@ function fromHono(error: HTTPException): { status: ErrorStatus; body: ErrorBody 
   if (error.status === 415) return { status: 415, body: { error: 'Send the body as JSON, with Content-Type: application/json.', code: 'unsupported_media_type' } };
   const status = error.status as ErrorStatus;
   return { status, body: { error: error.message || 'The request could not be handled.', code: status === 400 ? 'bad_request' : 'http_error' } };
+}
+
+/**
+ * The codes of a foreign key that failed, in SQLite and PostgreSQL. Every foreign key of goosed's
+ * tables points at a session or a message, so a write that fails one wrote into a session deleted
+ * after the request found it (a request on a session racing its DELETE).
+ */
+const PARENT_GONE = new Set(['SQLITE_CONSTRAINT_FOREIGNKEY', '23503']);
+
+function isParentGone(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && PARENT_GONE.has(code);
 }
